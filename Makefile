@@ -1,0 +1,49 @@
+# Frontline: the README's commands. Each does its own set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format services migrate worker beat bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+## make run: the embedded default (SQLite, in-memory channel layer, eager tasks, demo data)
+run: migrate
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/daphne -b $(HOST) -p $(PORT) frontline.asgi:application
+
+## make test: the whole suite on whatever DATABASE_URL / REDIS_URL say (SQLite by default)
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Services mode: run these beside `make run` with DATABASE_URL and REDIS_URL set.
+worker: install
+	$(BIN)/celery -A frontline worker -l info
+
+beat: install
+	$(BIN)/celery -A frontline beat -l info
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,71 @@
+"""One typed definition per event kind: the payload each kind carries.
+
+``emit`` refuses a payload that lacks a required key, so a handler can rely on them.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict, get_type_hints
+
+
+class ExpertJoined(TypedDict):
+    expert_id: int
+    agency_id: int
+    membership_id: int
+
+
+class SOPPublished(TypedDict):
+    sop_id: int
+    version_id: int
+    agency_id: int
+    number: str
+    change_kind: str
+    previous_version_id: int | None
+
+
+class SOPWithdrawn(TypedDict):
+    sop_id: int
+    version_id: int
+    agency_id: int
+    reason: str
+
+
+class SOPReviewDue(TypedDict):
+    sop_id: int
+    version_id: int
+    agency_id: int
+    review_due: str
+
+
+class SOPAdapted(TypedDict):
+    sop_id: int
+    source_sop_id: int
+    source_version_id: int
+    agency_id: int
+
+
+EVENT_SCHEMAS: dict[str, type] = {
+    "expert.joined": ExpertJoined,
+    "sop.published": SOPPublished,
+    "sop.withdrawn": SOPWithdrawn,
+    "sop.review_due": SOPReviewDue,
+    "sop.adapted": SOPAdapted,
+}
+
+
+class PayloadError(ValueError):
+    """A payload that does not match its kind's definition."""
+
+
+def check_payload(kind: str, payload: dict) -> dict:
+    """Return ``payload`` if it fits ``kind``'s definition, raise ``PayloadError`` if not."""
+    try:
+        schema = EVENT_SCHEMAS[kind]
+    except KeyError:
+        raise PayloadError(f"unknown event kind {kind!r}") from None
+    hints = get_type_hints(schema)
+    missing = set(schema.__required_keys__) - set(payload)
+    extra = set(payload) - set(hints)
+    if missing or extra:
+        raise PayloadError(f"{kind} payload: missing {sorted(missing)}, unexpected {sorted(extra)}")
+    return payload

@@ -1,0 +1,19 @@
+"""The Celery app and the one place where periodic jobs are declared."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontline.settings")
+
+app = Celery("frontline")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # An event whose dispatch failed (broker down, worker crash) is retried here.
+    "events-redispatch-pending": {
+        "task": "events.tasks.redispatch_pending",
+        "schedule": 60.0,
+    },
+}

@@ -1,0 +1,26 @@
+"""Errors that services raise and views turn into a clear message."""
+
+
+class ActionRefused(Exception):
+    """An action that may not happen now (illegal transition, stale data, bad input).
+
+    The message is shown to the user as it is, so write it for them.
+    """
+
+    status_code = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(ActionRefused):
+    """The acting user lacks the role this action needs."""
+
+    status_code = 403
+
+
+class Conflict(ActionRefused):
+    """Someone else changed the thing first; the caller's data is stale."""
+
+    status_code = 409

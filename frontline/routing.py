@@ -1,0 +1,3 @@
+"""WebSocket routes. The notification consumer is added by the notifications app."""
+
+websocket_urlpatterns: list = []

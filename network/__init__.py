@@ -1,0 +1,1 @@
+"""Who is who: regions, countries, agencies, experts and their memberships."""

@@ -1,0 +1,105 @@
+"""Forms for signing up, editing a profile, filtering the directories and vetting."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Agency, Country, Expert, Language, Membership, Region, Topic
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(label=_("E-mail"))
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+    agency = forms.ModelChoiceField(
+        label=_("Agency you work for"),
+        queryset=Agency.objects.select_related("country").order_by("country__name", "name"),
+        help_text=_("Its admins will vet your request before you see the network."),
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("That username is taken."))
+        return username
+
+    def clean_full_name(self):
+        name = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Enter your full name."))
+        return name
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Expert
+        fields = [
+            "full_name",
+            "position",
+            "bio",
+            "country",
+            "languages",
+            "topics",
+            "is_trainer",
+            "phone",
+            "contact_visibility",
+            "timezone",
+        ]
+        widgets = {
+            "languages": forms.CheckboxSelectMultiple,
+            "topics": forms.CheckboxSelectMultiple,
+            "bio": forms.Textarea(attrs={"rows": 5}),
+        }
+
+
+class ExpertFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or position"), required=False)
+    region = forms.ModelChoiceField(Region.objects.all(), label=_("Region"), required=False)
+    country = forms.ModelChoiceField(
+        Country.objects.all(), label=_("Country"), required=False, to_field_name="code"
+    )
+    agency = forms.ModelChoiceField(
+        Agency.objects.all(), label=_("Agency"), required=False, to_field_name="code"
+    )
+    topic = forms.ModelChoiceField(
+        Topic.objects.all(), label=_("Topic"), required=False, to_field_name="slug"
+    )
+    language = forms.ModelChoiceField(
+        Language.objects.all(), label=_("Language"), required=False, to_field_name="code"
+    )
+    trainer = forms.BooleanField(label=_("Trainers only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].to_field_name = "code"
+
+
+class AgencyFilterForm(forms.Form):
+    country = forms.ModelChoiceField(
+        Country.objects.all(), label=_("Country"), required=False, to_field_name="code"
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any kind")), *Agency.Kind.choices]
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the applicant sees it)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class JoinAgencyForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=Agency.objects.select_related("country").order_by("country__name", "name"),
+    )

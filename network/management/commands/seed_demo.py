@@ -1,0 +1,17 @@
+"""Load the demo data: deterministic, and safe to run again."""
+
+from django.core.management.base import BaseCommand
+
+from network.demo import DEMO_PASSWORD, seed_network
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo network (and, as apps add them, demo procedures)."
+
+    def handle(self, *args, **options):
+        counts = seed_network()
+        self.stdout.write("Demo network: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+        self.stdout.write(
+            f"Demo accounts (password '{DEMO_PASSWORD}'): staff, admin, publisher, editor, "
+            "member, outsider, applicant"
+        )

@@ -1,0 +1,103 @@
+"""Personas and shared fixtures.
+
+Integration and browser tests skip when their service is missing on a developer's
+machine; with ``FRONTLINE_REQUIRE_ALL=1`` (as ``.ci/run`` sets) such a skip is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from network.models import Membership
+from tests import factories
+
+REQUIRED_MARKERS = {"integration", "browser"}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if (
+        report.skipped
+        and os.environ.get("FRONTLINE_REQUIRE_ALL") == "1"
+        and REQUIRED_MARKERS & {m.name for m in item.iter_markers()}
+    ):
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but FRONTLINE_REQUIRE_ALL=1 forbids it: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Real hashing costs ~0.3 s a user; tests make hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def home_agency(db):
+    return factories.agency("home-agency", name="Institute of Public Health", acronym="IPH")
+
+
+@pytest.fixture
+def other_agency(db):
+    return factories.agency(
+        "other-agency", country_code="UA", name="Public Health Center", acronym="PHC"
+    )
+
+
+def _persona(agency, role, username):
+    return factories.expert(agency=agency, role=role, username=username).user
+
+
+@pytest.fixture
+def agency_admin(home_agency):
+    return _persona(home_agency, Membership.Role.ADMIN, "agency_admin")
+
+
+@pytest.fixture
+def publisher(home_agency):
+    return _persona(home_agency, Membership.Role.PUBLISHER, "publisher")
+
+
+@pytest.fixture
+def editor(home_agency):
+    return _persona(home_agency, Membership.Role.EDITOR, "editor")
+
+
+@pytest.fixture
+def member(home_agency):
+    return _persona(home_agency, Membership.Role.MEMBER, "member")
+
+
+@pytest.fixture
+def outsider(other_agency):
+    """A vetted member of another agency."""
+    return _persona(other_agency, Membership.Role.PUBLISHER, "outsider")
+
+
+@pytest.fixture
+def unvetted(home_agency):
+    """Signed up and asked to join, not yet vetted."""
+    return factories.expert(
+        agency=home_agency, status=Membership.Status.PENDING, username="unvetted"
+    ).user
+
+
+@pytest.fixture
+def staff(db):
+    return factories.user("staff", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """Sign the test client in as a persona: ``client_for(member)``."""
+
+    def sign_in(user):
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in

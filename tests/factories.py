@@ -1,0 +1,71 @@
+"""Test data in one place: small functions that make valid rows with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from network.models import Agency, Country, Expert, Language, Membership, Region, Topic
+
+_seq = itertools.count(1)
+PASSWORD = "a-long-test-password-42"
+
+
+def region(code: str = "SEEE", name: str = "South-East and Eastern Europe") -> Region:
+    return Region.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+
+def country(code: str = "RS", name: str = "Serbia", region_code: str = "SEEE") -> Country:
+    return Country.objects.get_or_create(
+        code=code, defaults={"name": name, "region": region(region_code)}
+    )[0]
+
+
+def agency(
+    code: str | None = None, *, country_code: str = "RS", kind: str = "public_health", **extra
+) -> Agency:
+    n = next(_seq)
+    code = code or f"agency-{n}"
+    return Agency.objects.create(
+        code=code,
+        name=extra.pop("name", f"Agency {n}"),
+        acronym=extra.pop("acronym", f"A{n}"),
+        country=country(country_code),
+        kind=kind,
+        **extra,
+    )
+
+
+def topic(slug: str = "detection-sampling", name: str = "Detection and sampling") -> Topic:
+    return Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+
+
+def language(code: str = "en", name: str = "English") -> Language:
+    return Language.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+
+def user(username: str | None = None, **extra):
+    username = username or f"user{next(_seq)}"
+    return get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.org", password=PASSWORD, **extra
+    )
+
+
+def expert(
+    *,
+    agency: Agency | None = None,
+    role: str | None = Membership.Role.MEMBER,
+    status: str = Membership.Status.APPROVED,
+    username: str | None = None,
+    **extra,
+) -> Expert:
+    """An expert; with ``agency`` also a membership (``role=None`` means no membership)."""
+    u = user(username)
+    full_name = extra.pop("full_name", f"Expert {u.username}")
+    e = Expert.objects.create(
+        user=u, full_name=full_name, country=agency.country if agency else None, **extra
+    )
+    if agency is not None and role is not None:
+        Membership.objects.create(expert=e, agency=agency, role=role, status=status)
+    return e

@@ -1,0 +1,38 @@
+import pytest
+
+from network.models import Expert, Membership
+from network.permissions import can_see_contact
+from tests import factories
+
+
+@pytest.mark.parametrize(
+    ("visibility", "colleague", "network", "unvetted_sees", "anonymous_sees"),
+    [
+        (Expert.ContactVisibility.NETWORK, True, True, False, False),
+        (Expert.ContactVisibility.AGENCY, True, False, False, False),
+        (Expert.ContactVisibility.PRIVATE, False, False, False, False),
+    ],
+)
+def test_contact_visibility(
+    home_agency,
+    other_agency,
+    visibility,
+    colleague,
+    network,
+    unvetted_sees,
+    anonymous_sees,
+    django_user_model,
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    subject = factories.expert(agency=home_agency, contact_visibility=visibility)
+    same_agency = factories.expert(agency=home_agency).user
+    elsewhere = factories.expert(agency=other_agency).user
+    pending = factories.expert(agency=home_agency, status=Membership.Status.PENDING).user
+    staff = factories.user(is_staff=True)
+    assert can_see_contact(same_agency, subject) is colleague
+    assert can_see_contact(elsewhere, subject) is network
+    assert can_see_contact(pending, subject) is unvetted_sees
+    assert can_see_contact(AnonymousUser(), subject) is anonymous_sees
+    assert can_see_contact(subject.user, subject) is True
+    assert can_see_contact(staff, subject) is True
