@@ -44,7 +44,15 @@ class SOPAdapted(TypedDict):
     agency_id: int
 
 
+class SOPChanged(TypedDict):
+    """Metadata that decides who may see an SOP (visibility, partners, topics) changed."""
+
+    sop_id: int
+    agency_id: int
+
+
 EVENT_SCHEMAS: dict[str, type] = {
+    "sop.changed": SOPChanged,
     "expert.joined": ExpertJoined,
     "sop.published": SOPPublished,
     "sop.withdrawn": SOPWithdrawn,

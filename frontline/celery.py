@@ -16,4 +16,9 @@ app.conf.beat_schedule = {
         "task": "events.tasks.redispatch_pending",
         "schedule": 60.0,
     },
+    # Published versions past their review-due date: one sop.review_due event each.
+    "sops-review-reminders": {
+        "task": "sops.tasks.emit_review_reminders",
+        "schedule": 3600.0,
+    },
 }

@@ -5,8 +5,12 @@ from playwright.sync_api import expect
 from tests import factories
 
 
-def test_member_signs_in_filters_directory_and_opens_profile(live_server, new_page, sign_in, member, other_agency):
-    target = factories.expert(agency=other_agency, full_name="Олена Шевченко", position="Epidemiologist")
+def test_member_signs_in_filters_directory_and_opens_profile(
+    live_server, new_page, sign_in, member, other_agency
+):
+    target = factories.expert(
+        agency=other_agency, full_name="Олена Шевченко", position="Epidemiologist"
+    )
     factories.expert(agency=member.expert.memberships.get().agency, full_name="Bojan Đorđević")
     page = sign_in(new_page(), "member", factories.PASSWORD)
 

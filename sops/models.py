@@ -1,0 +1,195 @@
+"""Procedures and their versions. A published version is an immutable snapshot."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Agency, Country, Language, Topic
+
+
+class SOP(models.Model):
+    """A standard operating procedure of one agency; its text lives in its versions."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public: anyone")
+        NETWORK = "network", _("Network: vetted members")
+        AGENCY = "agency", _("Agency: this agency and the partners it names")
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="sops")
+    reference = models.CharField(_("reference code"), max_length=60)
+    title = models.CharField(_("title"), max_length=300)
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="sops", verbose_name=_("topics and CBRN categories")
+    )
+    countries = models.ManyToManyField(
+        Country, blank=True, related_name="sops", verbose_name=_("applies in")
+    )
+    language = models.ForeignKey(
+        Language, on_delete=models.PROTECT, related_name="+", verbose_name=_("language")
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.NETWORK
+    )
+    partner_agencies = models.ManyToManyField(
+        Agency,
+        blank=True,
+        related_name="partner_sops",
+        verbose_name=_("partner agencies that may see it"),
+    )
+    adapted_from = models.ForeignKey(
+        "SOPVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adaptations",
+        verbose_name=_("adapted from"),
+    )
+    # The version readers see: the latest published one (None until the first publish,
+    # and after a withdrawal). Kept by sops.services, never by hand.
+    current_version = models.ForeignKey(
+        "SOPVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency__name", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "reference"], name="unique_sop_reference")
+        ]
+        verbose_name = _("SOP")
+        verbose_name_plural = _("SOPs")
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sops:detail", args=[self.pk])
+
+
+class SOPVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Superseded")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class ChangeKind(models.TextChoices):
+        EDITORIAL = "editorial", _("Editorial (wording, no change in practice)")
+        MINOR = "minor", _("Minor")
+        MAJOR = "major", _("Major (staff must acknowledge)")
+
+    sop = models.ForeignKey(SOP, on_delete=models.CASCADE, related_name="versions")
+    # Set when the version is published: 1.0 first, then by the change kind.
+    major = models.PositiveIntegerField(null=True, blank=True)
+    minor = models.PositiveIntegerField(null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text (Markdown)"))
+    change_summary = models.TextField(_("change summary"), blank=True)
+    change_kind = models.CharField(
+        _("change kind"), max_length=10, choices=ChangeKind.choices, default=ChangeKind.MINOR
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    effective_date = models.DateField(_("effective from"), null=True, blank=True)
+    review_due = models.DateField(_("review due"), null=True, blank=True)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_reason = models.TextField(_("returned with"), blank=True)
+    withdrawn_reason = models.TextField(_("withdrawn because"), blank=True)
+    # Bumped on every save of a draft: a form or API call holding an older value is stale.
+    edit_count = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    submitted = models.DateTimeField(null=True, blank=True)
+    published = models.DateTimeField(null=True, blank=True)
+    withdrawn = models.DateTimeField(null=True, blank=True)
+    review_reminded = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sop", "-major", "-minor", "-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sop", "major", "minor"],
+                condition=Q(major__isnull=False),
+                name="unique_version_number",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "review_due"])]
+        verbose_name = _("SOP version")
+        verbose_name_plural = _("SOP versions")
+
+    def __str__(self) -> str:
+        return f"{self.sop.reference} {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sops:version", args=[self.sop_id, self.pk])
+
+    @property
+    def number(self) -> str:
+        if self.major is None:
+            return str(_("draft"))
+        return f"{self.major}.{self.minor}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Acknowledgement(models.Model):
+    """A person read and understood a version. Once per person and version."""
+
+    version = models.ForeignKey(
+        SOPVersion, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="unique_acknowledgement")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} acknowledged {self.version}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"sops/{instance.version.sop_id}/{instance.version_id}/{instance.sha256[:16]}-{filename}"
+
+
+class Attachment(models.Model):
+    version = models.ForeignKey(SOPVersion, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("sops:attachment", args=[self.pk])
