@@ -251,6 +251,7 @@ def version_publish(*, version: SOPVersion, by, change_summary: str | None = Non
     sop.current_version = version
     sop.title = version.title
     sop.save(update_fields=["current_version", "title"])
+    version.sop = sop
     event_emit(
         kind="sop.published",
         actor=by,
@@ -283,6 +284,7 @@ def version_withdraw(*, version: SOPVersion, by, reason: str) -> SOPVersion:
     version.save()
     sop.current_version = None
     sop.save(update_fields=["current_version"])
+    version.sop = sop
     event_emit(
         kind="sop.withdrawn",
         actor=by,
