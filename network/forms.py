@@ -59,7 +59,9 @@ class ProfileForm(forms.ModelForm):
 
 class ExpertFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or position"), required=False)
-    region = forms.ModelChoiceField(Region.objects.all(), label=_("Region"), required=False)
+    region = forms.ModelChoiceField(
+        Region.objects.all(), label=_("Region"), required=False, to_field_name="code"
+    )
     country = forms.ModelChoiceField(
         Country.objects.all(), label=_("Country"), required=False, to_field_name="code"
     )
@@ -73,10 +75,6 @@ class ExpertFilterForm(forms.Form):
         Language.objects.all(), label=_("Language"), required=False, to_field_name="code"
     )
     trainer = forms.BooleanField(label=_("Trainers only"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].to_field_name = "code"
 
 
 class AgencyFilterForm(forms.Form):
