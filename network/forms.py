@@ -60,26 +60,50 @@ class ProfileForm(forms.ModelForm):
 class ExpertFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or position"), required=False)
     region = forms.ModelChoiceField(
-        Region.objects.all(), label=_("Region"), required=False, to_field_name="code"
+        Region.objects.all(),
+        label=_("Region"),
+        required=False,
+        empty_label=_("Any"),
+        to_field_name="code",
     )
     country = forms.ModelChoiceField(
-        Country.objects.all(), label=_("Country"), required=False, to_field_name="code"
+        Country.objects.all(),
+        label=_("Country"),
+        required=False,
+        empty_label=_("Any"),
+        to_field_name="code",
     )
     agency = forms.ModelChoiceField(
-        Agency.objects.all(), label=_("Agency"), required=False, to_field_name="code"
+        Agency.objects.all(),
+        label=_("Agency"),
+        required=False,
+        empty_label=_("Any"),
+        to_field_name="code",
     )
     topic = forms.ModelChoiceField(
-        Topic.objects.all(), label=_("Topic"), required=False, to_field_name="slug"
+        Topic.objects.all(),
+        label=_("Topic"),
+        required=False,
+        empty_label=_("Any"),
+        to_field_name="slug",
     )
     language = forms.ModelChoiceField(
-        Language.objects.all(), label=_("Language"), required=False, to_field_name="code"
+        Language.objects.all(),
+        label=_("Language"),
+        required=False,
+        empty_label=_("Any"),
+        to_field_name="code",
     )
     trainer = forms.BooleanField(label=_("Trainers only"), required=False)
 
 
 class AgencyFilterForm(forms.Form):
     country = forms.ModelChoiceField(
-        Country.objects.all(), label=_("Country"), required=False, to_field_name="code"
+        Country.objects.all(),
+        label=_("Country"),
+        required=False,
+        empty_label=_("Any"),
+        to_field_name="code",
     )
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Any kind")), *Agency.Kind.choices]
