@@ -235,3 +235,22 @@ def test_password_reset_mail_goes_to_backend(client, member, mailoutbox):
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_times_are_stored_in_utc_and_shown_in_the_viewers_time_zone(
+    client_for, agency_admin, unvetted, home_agency
+):
+    import datetime
+
+    membership = unvetted.expert.memberships.get()
+    Membership.objects.filter(pk=membership.pk).update(
+        requested=datetime.datetime(2026, 3, 1, 6, 30, tzinfo=datetime.UTC)
+    )
+    agency_admin.expert.timezone = "Asia/Almaty"  # UTC+5
+    agency_admin.expert.save()
+    page = client_for(agency_admin).get(home_agency.get_absolute_url()).content.decode()
+    assert "03/01/2026 11:30 a.m." in page
+    agency_admin.expert.timezone = "UTC"
+    agency_admin.expert.save()
+    page = client_for(agency_admin).get(home_agency.get_absolute_url()).content.decode()
+    assert "03/01/2026 6:30 a.m." in page
