@@ -1,0 +1,157 @@
+"""Forms for procedures. They collect input; the services in sops.services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Agency, Country, Language, Membership, Topic
+from sops.models import SOP, SOPVersion
+from sops.selectors import agencies_where
+
+STATUS_CHOICES = [
+    ("", _("Any status")),
+    ("published", _("In force (published)")),
+    ("withdrawn", _("Withdrawn")),
+    ("draft", _("Draft or in review (my agencies)")),
+]
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def editor_agencies(user, exclude: int | None = None):
+    """Agencies where ``user`` may write drafts (editor and up; staff: every agency)."""
+    ids = agencies_where(user, Membership.Role.EDITOR)
+    qs = Agency.objects.select_related("country").order_by("country__name", "name")
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs
+
+
+class SOPFilterForm(forms.Form):
+    q = forms.CharField(label=_("Title or reference"), required=False)
+    agency = forms.ModelChoiceField(
+        Agency.objects.order_by("name"), label=_("Agency"), required=False, to_field_name="code"
+    )
+    country = forms.ModelChoiceField(
+        Country.objects.all(), label=_("Applies in"), required=False, to_field_name="code"
+    )
+    topic = forms.ModelChoiceField(
+        Topic.objects.filter(kind=Topic.Kind.AREA),
+        label=_("CBRN area"),
+        required=False,
+        to_field_name="slug",
+    )
+    category = forms.ModelChoiceField(
+        Topic.objects.filter(kind=Topic.Kind.CATEGORY),
+        label=_("CBRN category"),
+        required=False,
+        to_field_name="slug",
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    language = forms.ModelChoiceField(
+        Language.objects.all(), label=_("Language"), required=False, to_field_name="code"
+    )
+
+
+class SOPCreateForm(forms.Form):
+    agency = forms.ModelChoiceField(Agency.objects.none(), label=_("Agency"))
+    reference = forms.CharField(
+        label=_("Reference code"), max_length=60, help_text=_("Unique in your agency, e.g. BIO-07.")
+    )
+    title = forms.CharField(label=_("Title"), max_length=300)
+    language = forms.ModelChoiceField(Language.objects.all(), label=_("Language"))
+    visibility = forms.ChoiceField(
+        label=_("Who may read it"), choices=SOP.Visibility.choices, initial=SOP.Visibility.NETWORK
+    )
+    partner_agencies = forms.ModelMultipleChoiceField(
+        Agency.objects.select_related("country").order_by("country__name", "name"),
+        label=_("Partner agencies that may read it (agency visibility)"),
+        required=False,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        Topic.objects.all(),
+        label=_("CBRN areas and categories"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    countries = forms.ModelMultipleChoiceField(
+        Country.objects.all(),
+        label=_("Applies in"),
+        required=False,
+        help_text=_("Empty: the agency's own country."),
+    )
+    body = forms.CharField(
+        label=_("Text (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 16})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = editor_agencies(user)
+
+
+class VersionForm(forms.ModelForm):
+    """A draft's fields plus the edit count the form was built from (the concurrency guard)."""
+
+    edit_count = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = SOPVersion
+        fields = ["title", "body", "change_kind", "change_summary", "effective_date", "review_due"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 24, "data-editor": "body"}),
+            "change_summary": forms.Textarea(attrs={"rows": 3}),
+            "effective_date": DATE,
+            "review_due": DATE,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].required = False
+        if not self.is_bound:
+            self.initial["edit_count"] = self.instance.edit_count
+
+    def take_current_edit_count(self, version: SOPVersion) -> None:
+        """After a conflict, let the next save go through on top of what is saved now."""
+        data = self.data.copy()
+        data["edit_count"] = str(version.edit_count)
+        self.data = data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class PublishForm(forms.Form):
+    change_summary = forms.CharField(
+        label=_("Change summary (readers see it)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class RevisionForm(forms.Form):
+    change_kind = forms.ChoiceField(
+        label=_("Kind of change"),
+        choices=SOPVersion.ChangeKind.choices,
+        initial=SOPVersion.ChangeKind.MINOR,
+    )
+
+
+class AdaptForm(forms.Form):
+    agency = forms.ModelChoiceField(Agency.objects.none(), label=_("Your agency"))
+    reference = forms.CharField(label=_("Reference code in your agency"), max_length=60)
+    title = forms.CharField(
+        label=_("Title"), max_length=300, required=False, help_text=_("Empty: keep the title.")
+    )
+
+    def __init__(self, *args, user, source_agency_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = editor_agencies(user, exclude=source_agency_id)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File (PDF, DOCX, XLSX, PNG or JPEG)"))

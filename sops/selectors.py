@@ -1,0 +1,200 @@
+"""Reads of procedures for pages, shaped so lists cost a fixed number of queries.
+
+Every function takes the viewer and applies ``sops.permissions``: a procedure the viewer
+may not see is never returned, and a procedure with nothing but drafts exists only for
+the owning agency's editors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from network.models import Agency, Membership
+from network.permissions import ROLE_RANK, approved_roles
+from sops.models import SOP, Acknowledgement, SOPVersion
+from sops.permissions import WORKING_STATUSES, can_edit_sop, visible_sops_q
+
+Status = SOPVersion.Status
+READABLE_STATUSES = [Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN]
+
+
+def agencies_where(user, role: str) -> list[int] | None:
+    """Ids of agencies where ``user`` holds ``role`` or higher; None means every agency (staff)."""
+    if not user or not user.is_authenticated:
+        return []
+    if user.is_staff:
+        return None
+    rank = ROLE_RANK[role]
+    return [a for a, r in approved_roles(user).items() if ROLE_RANK[r] >= rank]
+
+
+def _has_readable_text() -> Exists:
+    return Exists(SOPVersion.objects.filter(sop=OuterRef("pk"), status__in=READABLE_STATUSES))
+
+
+def _has_open_draft() -> Exists:
+    return Exists(SOPVersion.objects.filter(sop=OuterRef("pk"), status__in=WORKING_STATUSES))
+
+
+def findable_sops(user) -> QuerySet[SOP]:
+    """SOPs the viewer may find: visible ones with readable text, plus drafts of their agencies."""
+    editing = agencies_where(user, Membership.Role.EDITOR)
+    qs = SOP.objects.annotate(has_text=_has_readable_text())
+    if editing is None:
+        return qs
+    return qs.filter(visible_sops_q(user)).filter(Q(has_text=True) | Q(agency__in=editing))
+
+
+def sop_list(*, user, filters: dict) -> QuerySet[SOP]:
+    """The filtered list page: each row's agency, language, current version and topics."""
+    qs = findable_sops(user).annotate(has_open_draft=_has_open_draft())
+    if filters.get("q"):
+        q = filters["q"]
+        qs = qs.filter(Q(title__icontains=q) | Q(reference__icontains=q))
+    if filters.get("agency"):
+        qs = qs.filter(agency=filters["agency"])
+    if filters.get("country"):
+        qs = qs.filter(countries=filters["country"])
+    for name in ("topic", "category"):
+        if filters.get(name):
+            qs = qs.filter(topics=filters[name])
+    if filters.get("language"):
+        qs = qs.filter(language=filters["language"])
+    status = filters.get("status")
+    if status == "published":
+        qs = qs.filter(current_version__isnull=False)
+    elif status == "withdrawn":
+        qs = qs.filter(current_version__isnull=True, has_text=True)
+    elif status == "draft":
+        qs = qs.filter(has_open_draft=True)
+    sops = SOP.objects.filter(pk__in=qs.values("pk"))
+    return (
+        sops.annotate(has_open_draft=_has_open_draft())
+        .select_related("agency", "agency__country", "language", "current_version")
+        .prefetch_related("topics")
+        .order_by("agency__country__name", "agency__name", "reference", "pk")
+    )
+
+
+def sop_for_viewer(*, user, pk: int) -> SOP | None:
+    """One SOP the viewer may open, or None (the page then answers 404)."""
+    return (
+        findable_sops(user)
+        .select_related(
+            "agency",
+            "agency__country",
+            "language",
+            "current_version",
+            "adapted_from",
+            "adapted_from__sop",
+            "adapted_from__sop__agency",
+            "adapted_from__sop__current_version",
+        )
+        .prefetch_related("topics", "countries", "partner_agencies")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def sop_versions(*, user, sop: SOP) -> list[SOPVersion]:
+    """Versions newest first; drafts and versions in review only for the agency's editors."""
+    qs = sop.versions.select_related("author", "approver")
+    if not can_edit_sop(user, sop):
+        qs = qs.filter(status__in=READABLE_STATUSES)
+    return sorted(qs, key=version_order, reverse=True)
+
+
+def version_order(version: SOPVersion) -> tuple:
+    """Numbered versions by number; an unnumbered draft comes after all of them."""
+    if version.major is None:
+        return (1, 0, 0, version.created)
+    return (0, version.major, version.minor, version.created)
+
+
+def versions_between(versions: list[SOPVersion], older: SOPVersion, newer: SOPVersion):
+    """The versions after ``older`` up to and including ``newer``, oldest first."""
+    low, high = version_order(older), version_order(newer)
+    return [v for v in sorted(versions, key=version_order) if low < version_order(v) <= high]
+
+
+def sop_adaptations(*, user, sop: SOP) -> QuerySet[SOP]:
+    """Other agencies' procedures adapted from any version of ``sop`` that the viewer may find."""
+    found = findable_sops(user).filter(adapted_from__sop=sop)
+    return (
+        SOP.objects.filter(pk__in=found.values("pk"))
+        .select_related("agency", "agency__country", "adapted_from", "current_version")
+        .order_by("agency__country__name", "agency__name", "reference")
+    )
+
+
+def acknowledgement_of(*, user, version: SOPVersion | None) -> Acknowledgement | None:
+    if version is None or not user.is_authenticated:
+        return None
+    return Acknowledgement.objects.filter(version=version, user=user).first()
+
+
+def review_queue(*, user) -> QuerySet[SOPVersion]:
+    """Versions waiting for review in the agencies where the viewer publishes."""
+    agencies = agencies_where(user, Membership.Role.PUBLISHER)
+    qs = SOPVersion.objects.filter(status=Status.IN_REVIEW)
+    if agencies is not None:
+        qs = qs.filter(sop__agency__in=agencies)
+    return qs.select_related("sop", "sop__agency", "author", "based_on").order_by("submitted", "pk")
+
+
+@dataclass
+class DashboardRow:
+    sop: SOP
+    version: SOPVersion | None
+    asks_acknowledgement: bool
+    acknowledged: list = field(default_factory=list)  # (membership, acknowledgement) pairs
+    pending: list = field(default_factory=list)  # memberships
+
+
+def agency_dashboard(*, agency: Agency) -> tuple[list[DashboardRow], list[Membership]]:
+    """Per SOP of the agency: its current version and, for a major one, who acknowledged it.
+
+    Three queries whatever the number of SOPs and members: members, SOPs, acknowledgements.
+    """
+    members = list(
+        agency.memberships.filter(status=Membership.Status.APPROVED)
+        .select_related("expert")
+        .order_by("expert__full_name")
+    )
+    sops = list(
+        agency.sops.select_related("current_version")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=SOPVersion.objects.filter(status__in=WORKING_STATUSES),
+                to_attr="open_versions",
+            )
+        )
+        .order_by("reference")
+    )
+    major_ids = [
+        s.current_version_id
+        for s in sops
+        if s.current_version and s.current_version.change_kind == SOPVersion.ChangeKind.MAJOR
+    ]
+    member_users = [m.expert.user_id for m in members]
+    acks: dict[tuple[int, int], Acknowledgement] = {
+        (a.version_id, a.user_id): a
+        for a in Acknowledgement.objects.filter(version__in=major_ids, user__in=member_users)
+    }
+    rows = []
+    for sop in sops:
+        version = sop.current_version
+        asks = version is not None and version.pk in major_ids
+        row = DashboardRow(sop=sop, version=version, asks_acknowledgement=asks)
+        if row.asks_acknowledgement:
+            for m in members:
+                ack = acks.get((version.pk, m.expert.user_id))
+                if ack:
+                    row.acknowledged.append((m, ack))
+                else:
+                    row.pending.append(m)
+        rows.append(row)
+    return rows, members

@@ -1,0 +1,31 @@
+"""Template helpers for procedure pages: role checks read the viewer's cached roles."""
+
+from django import template
+
+from network.models import Membership
+from network.permissions import has_role
+from sops.selectors import agencies_where
+
+register = template.Library()
+
+
+@register.simple_tag
+def viewer_publishes(user) -> bool:
+    """True if the viewer publishes for any agency: the nav shows the review queue."""
+    return agencies_where(user, Membership.Role.PUBLISHER) != []
+
+
+@register.simple_tag
+def viewer_edits(user) -> bool:
+    """True if the viewer writes drafts for any agency."""
+    return agencies_where(user, Membership.Role.EDITOR) != []
+
+
+@register.filter
+def publishes_for(user, agency) -> bool:
+    return has_role(user, agency, Membership.Role.PUBLISHER)
+
+
+@register.filter
+def edits_for(user, agency) -> bool:
+    return has_role(user, agency, Membership.Role.EDITOR)

@@ -1,0 +1,23 @@
+// The draft editor: warn before leaving with unsaved text, and save with Ctrl/Cmd+S.
+// The preview itself is htmx (server-rendered, so it is sanitised like the published page).
+(function () {
+  "use strict";
+  const form = document.querySelector("[data-editor-form]");
+  if (!form) return;
+  let dirty = false;
+  form.addEventListener("input", function () { dirty = true; });
+  form.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if ((event.ctrlKey || event.metaKey) && event.key === "s") {
+      event.preventDefault();
+      const save = form.querySelector("button[name=save]");
+      if (save) form.requestSubmit(save);
+    }
+  });
+})();
