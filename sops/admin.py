@@ -36,7 +36,14 @@ class ReadOnlyInline(admin.TabularInline):
 class VersionInline(ReadOnlyInline):
     model = SOPVersion
     fk_name = "sop"
-    fields = ["major", "minor", "status", "change_kind", "change_summary", "published"]
+    fields = readonly_fields = [
+        "major",
+        "minor",
+        "status",
+        "change_kind",
+        "change_summary",
+        "published",
+    ]
 
 
 @admin.register(SOP)
@@ -50,7 +57,7 @@ class SOPAdmin(ReadOnlyAdmin):
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    fields = ["name", "content_type", "size", "sha256", "uploaded_by", "created"]
+    fields = readonly_fields = ["name", "content_type", "size", "sha256", "uploaded_by", "created"]
 
 
 @admin.register(SOPVersion)

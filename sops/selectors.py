@@ -100,7 +100,7 @@ def sop_for_viewer(*, user, pk: int) -> SOP | None:
 
 def sop_versions(*, user, sop: SOP) -> list[SOPVersion]:
     """Versions newest first; drafts and versions in review only for the agency's editors."""
-    qs = sop.versions.select_related("author", "approver")
+    qs = sop.versions.select_related("author__expert", "approver__expert")
     if not can_edit_sop(user, sop):
         qs = qs.filter(status__in=READABLE_STATUSES)
     return sorted(qs, key=version_order, reverse=True)

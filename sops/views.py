@@ -88,7 +88,8 @@ def sop_detail(request, pk: int):
     sop = _sop_or_404(request, pk)
     user = request.user
     versions = selectors.sop_versions(user=user, sop=sop)
-    current = sop.current_version
+    # The listed instances carry their approver and author: reuse them for the header.
+    current = next((v for v in versions if v.pk == sop.current_version_id), None)
     shown = current or next((v for v in versions if v.status == Status.WITHDRAWN), None)
     source = sop.adapted_from
     source_visible = source is not None and can_view_sop(user, source.sop)

@@ -516,3 +516,16 @@ def test_anonymous_actions_go_to_sign_in(client, make_sop):
     version = make_sop()
     response = client.post(reverse("sops:withdraw", args=[version.sop_id, version.pk]))
     assert response.status_code == 302 and reverse("login") in response.url
+
+
+def test_sop_page_query_count_does_not_grow_with_versions(
+    client_for, make_sop, editor, publisher, member, django_assert_max_num_queries
+):
+    version = make_sop()
+    for i in range(6):
+        draft = services.version_start_revision(sop=version.sop, by=editor, change_kind="minor")
+        services.version_publish(version=draft, by=publisher, change_summary=f"Change {i}.")
+    client = client_for(member)
+    with django_assert_max_num_queries(13):
+        response = client.get(version.sop.get_absolute_url())
+    assert len(response.context["versions"]) == 7
