@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontline.settings")
 
@@ -20,5 +21,10 @@ app.conf.beat_schedule = {
     "sops-review-reminders": {
         "task": "sops.tasks.emit_review_reminders",
         "schedule": 3600.0,
+    },
+    # One mail per user grouping the day's notifications for "daily digest" subscriptions.
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=6, minute=0),
     },
 }

@@ -1,3 +1,5 @@
 """WebSocket routes. The notification consumer is added by the notifications app."""
 
-websocket_urlpatterns: list = []
+from notifications.routing import websocket_urlpatterns as notification_routes
+
+websocket_urlpatterns: list = [*notification_routes]

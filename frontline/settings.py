@@ -139,6 +139,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 FRONTLINE_INDEX_DIR = Path(os.environ.get("FRONTLINE_INDEX_DIR", VAR_DIR / "index"))
 
 vars().update(email_settings(os.environ.get("EMAIL_URL")))
+# Absolute links in e-mails (notification links, unsubscribe) start with this.
+FRONTLINE_BASE_URL = os.environ.get("FRONTLINE_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Frontline <noreply@frontline.local>")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sops/", include("sops.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("network.urls")),
 ]
 

@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from events.registry import register
+        from notifications.handlers import on_sop_event
+        from notifications.services import SOP_EVENTS
+
+        for kind in SOP_EVENTS:
+            register(kind, on_sop_event)

@@ -1,0 +1,75 @@
+"""Delivery to open browser tabs over the channel layer. Only ever called after commit.
+
+Each user's tabs sit in the group ``user-<id>``. Sends to many users go out in one
+event-loop run, concurrently in bounded batches: on ``RedisPubSubChannelLayer`` a
+group send is one PUBLISH, so a batch costs about one round trip, not one per user.
+A failed push loses nothing: the row is in the database and the tab's catch-up on
+reconnect fetches it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from notifications.models import Notification
+
+log = logging.getLogger(__name__)
+BATCH = 200
+
+
+def group_name(user_id: int) -> str:
+    return f"user-{user_id}"
+
+
+def notification_as_dict(n: Notification) -> dict:
+    return {
+        "id": n.pk,
+        "kind": n.kind,
+        "title": n.title,
+        "text": n.text,
+        "link": n.link,
+        "created": n.created.isoformat(),
+        "read": n.read is not None,
+    }
+
+
+def message_new(n: Notification, unread: int) -> dict:
+    return {"type": "notification.new", "notification": notification_as_dict(n), "unread": unread}
+
+
+def message_unread(unread: int) -> dict:
+    return {"type": "notification.unread", "unread": unread}
+
+
+async def _send_all(layer, messages: list[tuple[int, dict]]) -> int:
+    failed = 0
+    for i in range(0, len(messages), BATCH):
+        batch = messages[i : i + BATCH]
+        results = await asyncio.gather(
+            *(layer.group_send(group_name(uid), msg) for uid, msg in batch),
+            return_exceptions=True,
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                failed += 1
+                log.warning("push failed: %r", result)
+    return failed
+
+
+def push_now(messages: list[tuple[int, dict]]) -> int:
+    """Send ``(user_id, message)`` pairs to those users' tabs. Returns how many failed.
+
+    Named ``_now`` because it sends at once: call it from ``transaction.on_commit``.
+    """
+    layer = get_channel_layer()
+    if layer is None or not messages:
+        return 0
+    try:
+        return async_to_sync(_send_all)(layer, messages)
+    except Exception:
+        log.exception("pushing %d notification messages failed", len(messages))
+        return len(messages)

@@ -1,0 +1,118 @@
+"""Reads for the inbox, the bell, the consumer's catch-up and the Following page."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from network.models import Agency, Membership
+from notifications.models import TARGET_FIELDS, Notification, Subscription
+from sops.permissions import visible_sops
+
+CATCH_UP_LIMIT = 50
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    """The user's in-app notifications, minus any about an SOP they may no longer see."""
+    if not user or not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user, in_app=True).filter(
+        Q(sop__isnull=True) | Q(sop__in=visible_sops(user).values("pk"))
+    )
+
+
+def notifications_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+    qs = notifications_of(user)
+    if unread_only:
+        qs = qs.filter(read__isnull=True)
+    return qs.order_by("-id")
+
+
+def unread_count(*, user) -> int:
+    return notifications_of(user).filter(read__isnull=True).count()
+
+
+def unread_counts(*, user_ids) -> dict[int, int]:
+    """user id -> unread count, in one grouped query per chunk (for fan-out pushes).
+
+    Skips the visibility filter: the rows were just created for people who may see
+    their SOP, and the tab corrects the count on its next connect.
+    """
+    user_ids = list(user_ids)
+    counts: dict[int, int] = {}
+    for i in range(0, len(user_ids), 5000):
+        rows = (
+            Notification.objects.filter(
+                recipient_id__in=user_ids[i : i + 5000], in_app=True, read__isnull=True
+            )
+            .values("recipient_id")
+            .annotate(n=Count("id"))
+            .values_list("recipient_id", "n")
+        )
+        counts.update(rows)
+    return counts
+
+
+def notifications_after(*, user, last_id: int, limit: int = CATCH_UP_LIMIT) -> list[Notification]:
+    """What a reconnecting tab missed: newer than ``last_id``, oldest first, at most ``limit``."""
+    newest = list(notifications_of(user).filter(pk__gt=last_id).order_by("-id")[:limit])
+    return newest[::-1]
+
+
+def latest_id(*, user) -> int:
+    n = notifications_of(user).order_by("-id").values_list("pk", flat=True).first()
+    return n or 0
+
+
+def subscriptions_of(*, user) -> QuerySet[Subscription]:
+    return Subscription.objects.filter(user=user).select_related(*TARGET_FIELDS)
+
+
+def subscription_for(*, user, target) -> Subscription | None:
+    """The user's subscription to ``target`` (an SOP, agency, topic, country, region or expert)."""
+    if not user or not user.is_authenticated:
+        return None
+    kind = target_kind(target)
+    return Subscription.objects.filter(user=user, **{kind: target}).first()
+
+
+def member_agencies(*, user) -> QuerySet[Agency]:
+    """Agencies whose SOPs the user follows by default, being an approved member."""
+    if not user or not user.is_authenticated:
+        return Agency.objects.none()
+    return Agency.objects.filter(
+        memberships__expert__user=user, memberships__status=Membership.Status.APPROVED
+    )
+
+
+def target_kind(target) -> str:
+    """The Subscription.kind for a model instance (``SOP`` -> ``"sop"``)."""
+    name = type(target).__name__.lower()
+    if name not in TARGET_FIELDS:
+        raise ValueError(f"cannot follow a {type(target).__name__}")
+    return name
+
+
+def follow_target(*, kind: str, pk: str, user):
+    """The object behind a follow URL, or None; an SOP the user may not see is None too."""
+    from network.models import Country, Expert, Region, Topic
+    from sops.models import SOP
+    from sops.permissions import can_view_sop
+
+    models = {
+        "sop": SOP,
+        "agency": Agency,
+        "topic": Topic,
+        "country": Country,
+        "region": Region,
+        "expert": Expert,
+    }
+    model = models.get(kind)
+    if model is None:
+        return None
+    try:
+        target = model.objects.filter(pk=pk).first()
+    except (ValueError, TypeError):
+        return None
+    if target is not None and kind == "sop" and not can_view_sop(user, target):
+        return None
+    return target

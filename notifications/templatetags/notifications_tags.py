@@ -1,0 +1,63 @@
+"""``{% follow_button target %}`` for any followable page, ``{% notification_bell %}`` for the header."""
+
+from __future__ import annotations
+
+from django import template
+
+from network.permissions import approved_roles, expert_of, is_vetted
+from notifications import selectors
+from notifications.models import Subscription
+
+register = template.Library()
+
+
+def _implicit_agency(user, target, kind: str):
+    """The agency whose membership makes ``user`` follow ``target`` by default, if any."""
+    if kind == "agency":
+        agency_id = target.pk
+    elif kind == "sop":
+        agency_id = target.agency_id
+    else:
+        return None
+    return agency_id if agency_id in approved_roles(user) else None
+
+
+def follow_context(request, target) -> dict:
+    user = request.user
+    kind = selectors.target_kind(target)
+    can_follow = is_vetted(user)
+    if kind == "expert" and can_follow:
+        can_follow = expert_of(user) is None or expert_of(user).pk != target.pk
+    subscription = selectors.subscription_for(user=user, target=target) if can_follow else None
+    return {
+        "request": request,
+        "target": target,
+        "kind": kind,
+        "dom_id": f"follow-{kind}-{target.pk}",
+        "can_follow": can_follow,
+        "subscription": subscription,
+        "implicit": can_follow and subscription is None and _implicit_agency(user, target, kind),
+        "levels": Subscription.Level.choices,
+        "muted": subscription is not None and subscription.level == Subscription.Level.MUTED,
+    }
+
+
+@register.inclusion_tag("notifications/_follow.html", takes_context=True)
+def follow_button(context, target):
+    request = context.get("request")
+    if request is None or target is None:
+        return {"can_follow": False}
+    return follow_context(request, target)
+
+
+@register.inclusion_tag("notifications/_bell.html", takes_context=True)
+def notification_bell(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not is_vetted(user):
+        return {"live": False}
+    return {
+        "live": True,
+        "unread": selectors.unread_count(user=user),
+        "last_id": selectors.latest_id(user=user),
+    }
