@@ -1,0 +1,161 @@
+"""Hits and facet values as pages show them: links, labels, highlighted snippets.
+
+Texts for snippets come from the database for the shown hits only, in one query per
+document type, and SOP hits are checked against ``visible_sops_q`` there as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Agency, Country, Expert, Language, Topic
+from network.permissions import is_vetted
+from search import highlight
+from sops.models import SOP
+from sops.permissions import visible_sops_q
+
+TYPE_LABELS = {"sop": _("Procedures"), "expert": _("Experts"), "agency": _("Agencies")}
+FACET_LABELS = {
+    "type": _("Type"),
+    "topic": _("Topic"),
+    "category": _("CBRN category"),
+    "country": _("Country"),
+    "agency": _("Agency"),
+    "language": _("Language"),
+}
+
+
+@dataclass
+class Hit:
+    doctype: str
+    pk: int
+    title: SafeString
+    subtitle: str
+    url: str
+    reference: str = ""
+    snippet: SafeString = mark_safe("")
+    date: object = None
+    language: str = ""
+
+    @property
+    def type_label(self) -> str:
+        return str(TYPE_LABELS.get(self.doctype, self.doctype))
+
+
+def _url(doctype: str, stored: dict) -> str:
+    try:
+        if doctype == "sop":
+            return reverse("sops:detail", args=[stored["pk"]])
+        if doctype == "expert":
+            return reverse("network:expert", args=[stored["pk"]])
+        return reverse("network:agency", args=[stored["agency"]])
+    except NoReverseMatch:
+        return ""
+
+
+def _texts(stored: list[dict], user) -> tuple[dict[str, str], set[str]]:
+    """Text to cut snippets from, by key; and the SOP keys the database says to drop."""
+    by_type: dict[str, list[int]] = {}
+    for s in stored:
+        by_type.setdefault(s["doctype"], []).append(s["pk"])
+    texts, hidden = {}, set()
+    if by_type.get("sop"):
+        pks = by_type["sop"]
+        rows = (
+            SOP.objects.filter(pk__in=pks, current_version__isnull=False)
+            .filter(visible_sops_q(user))
+            .values_list("pk", "current_version__body")
+            .distinct()
+        )
+        for pk, body in rows:
+            texts[f"sop:{pk}"] = body
+        hidden = {f"sop:{pk}" for pk in pks} - set(texts)
+    if by_type.get("expert"):
+        if not is_vetted(user):
+            hidden |= {f"expert:{pk}" for pk in by_type["expert"]}
+        for pk, position, bio in Expert.objects.filter(pk__in=by_type["expert"]).values_list(
+            "pk", "position", "bio"
+        ):
+            texts[f"expert:{pk}"] = f"{position}. {bio}" if position else bio
+    if by_type.get("agency"):
+        for pk, description in Agency.objects.filter(pk__in=by_type["agency"]).values_list(
+            "pk", "description"
+        ):
+            texts[f"agency:{pk}"] = description
+    return texts, hidden
+
+
+def hits_for(stored: list[dict], *, user, terms: frozenset, highlight: bool) -> list[Hit]:
+    """Hits for stored index documents, in order, minus any the database now hides."""
+    if not stored:
+        return []
+    texts, hidden = _texts(stored, user)
+    hits = []
+    for s in stored:
+        if s["key"] in hidden:
+            continue
+        title = s.get("title", "")
+        text = texts.get(s["key"], "")
+        hits.append(
+            Hit(
+                doctype=s["doctype"],
+                pk=s["pk"],
+                title=highlight_mark(title, terms) if highlight else mark_safe_escaped(title),
+                subtitle=s.get("subtitle", ""),
+                url=_url(s["doctype"], s),
+                reference=s.get("reference", ""),
+                snippet=highlight_snippet(text, terms) if highlight else mark_safe(""),
+                date=s.get("date"),
+                language=s.get("language", ""),
+            )
+        )
+    return hits
+
+
+def highlight_mark(text: str, terms: frozenset) -> SafeString:
+    return highlight.mark(text, terms)
+
+
+def highlight_snippet(text: str, terms: frozenset) -> SafeString:
+    return highlight.snippet(text, terms)
+
+
+def mark_safe_escaped(text: str) -> SafeString:
+    from django.utils.html import escape
+
+    return mark_safe(escape(text))
+
+
+def label_facets(facets: dict) -> None:
+    """Replace codes and slugs with names, in place (one query per facet shown)."""
+    sources = {
+        "topic": (Topic, "slug", "name"),
+        "category": (Topic, "slug", "name"),
+        "country": (Country, "code", "name"),
+        "agency": (Agency, "code", "acronym"),
+        "language": (Language, "code", "name"),
+    }
+    for name, values in facets.items():
+        if not values:
+            continue
+        if name == "type":
+            for v in values:
+                v.label = str(TYPE_LABELS.get(v.value, v.value))
+            continue
+        model, key, label = sources[name]
+        wanted = [v.value for v in values]
+        if name == "agency":
+            names = {
+                code: acronym or full
+                for code, acronym, full in model.objects.filter(code__in=wanted).values_list(
+                    "code", "acronym", "name"
+                )
+            }
+        else:
+            names = dict(model.objects.filter(**{f"{key}__in": wanted}).values_list(key, label))
+        for v in values:
+            v.label = names.get(v.value, v.value)

@@ -1,0 +1,84 @@
+"""Cheap highlighting of only the hits shown on a page.
+
+Whoosh's highlighter re-runs the full analyzer over each document; here a word is
+marked if its folded form, or its English or Russian stem, is one of the query's
+indexed terms (expansions of prefixes and fuzzy terms included). The best window is
+the one holding the most matches; everything else is escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from whoosh.lang.porter import stem as porter_stem
+from whoosh.lang.snowball.russian import RussianStemmer
+
+from search.analysis import fold
+
+WORD_RE = re.compile(r"\w+")
+_russian = RussianStemmer()
+
+
+@lru_cache(maxsize=100_000)
+def _forms(word: str) -> tuple[str, ...]:
+    """The indexed forms a folded word may take, whatever field it went to."""
+    if not word.isascii() and any("\u0400" <= ch <= "\u04ff" for ch in word):
+        return (word, _russian.stem(word.replace("ё", "е")))
+    return (word, porter_stem(word))
+
+
+def _spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    folded = fold(text)
+    spans = []
+    for match in WORD_RE.finditer(folded):
+        if any(form in terms for form in _forms(match.group())):
+            spans.append(match.span())
+    return spans
+
+
+def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    out, pos = [], start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        out.append(escape(text[pos:s]))
+        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        pos = e
+    out.append(escape(text[pos:end]))
+    return "".join(out)
+
+
+def mark(text: str, terms: frozenset[str]) -> SafeString:
+    """The whole (short) text with matching words marked: titles."""
+    return mark_safe(_render(text, _spans(text, terms), 0, len(text)))
+
+
+def snippet(text: str, terms: frozenset[str], size: int = 260) -> SafeString:
+    """The ``size``-character window of ``text`` with the most matches, marked."""
+    text = " ".join(text.split())
+    if not text:
+        return mark_safe("")
+    spans = _spans(text, terms)
+    if not spans:
+        cut = text[:size].rsplit(" ", 1)[0] if len(text) > size else text
+        return mark_safe(escape(cut) + ("…" if len(text) > size else ""))
+    best, best_count, j = 0, 0, 0
+    for i, (s, _e) in enumerate(spans):
+        while j < len(spans) and spans[j][1] <= s + size:
+            j += 1
+        distinct = len({text[a:b].lower() for a, b in spans[i:j]})
+        if distinct > best_count:
+            best, best_count = i, distinct
+    start = max(0, spans[best][0] - size // 5)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < spans[best][0] else start
+    end = min(len(text), start + size)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > spans[best][1] else end
+    html = _render(text, spans, start, end)
+    return mark_safe(("…" if start else "") + html + ("…" if end < len(text) else ""))

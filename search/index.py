@@ -1,0 +1,217 @@
+"""The only code that writes the index: open it, update documents, rebuild, check.
+
+One writer at a time (Whoosh's rule): in services mode these run only in the one
+``search`` queue consumer; in the embedded default they run in-process and take
+Whoosh's lock. The index directory is read from settings on every call.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+
+from search import documents
+from search.schema import SCHEMA_VERSION, build_schema
+
+log = logging.getLogger(__name__)
+
+META_FILE = "frontline-search.json"
+WRITER_TIMEOUT = 60.0
+WRITER_LIMITMB = 128
+
+
+class IndexUnavailable(Exception):
+    """The index is missing, of another schema version, or cannot be read."""
+
+
+def index_dir() -> Path:
+    return Path(settings.FRONTLINE_INDEX_DIR)
+
+
+def read_meta(path: Path | None = None) -> dict | None:
+    try:
+        return json.loads(((path or index_dir()) / META_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _write_meta(path: Path) -> None:
+    meta = {"schema_version": SCHEMA_VERSION, "build": uuid.uuid4().hex}
+    (path / META_FILE).write_text(json.dumps(meta))
+
+
+def open_index(path: Path | None = None):
+    """Open the index and prove it can be read, or raise ``IndexUnavailable`` saying why."""
+    path = path or index_dir()
+    meta = read_meta(path)
+    if meta is None or not whoosh_index.exists_in(str(path)):
+        raise IndexUnavailable(f"no search index at {path}")
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        raise IndexUnavailable(
+            f"search index at {path} has schema version {meta.get('schema_version')}, "
+            f"this code needs {SCHEMA_VERSION}"
+        )
+    try:
+        ix = whoosh_index.open_dir(str(path))
+        probe(ix)
+    except Exception as exc:  # any failure to read is a broken index, whatever Whoosh raised
+        raise IndexUnavailable(f"search index at {path} cannot be read: {exc!r}") from exc
+    return ix
+
+
+def probe(ix) -> None:
+    """Read a little of every segment: a truncated or garbled file fails here, not later."""
+    with ix.searcher() as searcher:
+        for leaf, _offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            reader.doc_count()
+            for name in ("doctype", "visibility"):
+                for term in reader.lexicon(name):
+                    reader.doc_frequency(name, term)
+            for docnum in reader.all_doc_ids():
+                reader.stored_fields(docnum)
+                break
+
+
+def _create(path: Path):
+    path.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(path), build_schema())
+    _write_meta(path)
+    return ix
+
+
+def ensure_index():
+    """The index, rebuilt from the database first if it is missing or broken."""
+    try:
+        return open_index()
+    except IndexUnavailable as exc:
+        if read_meta() is None and not index_dir().exists():
+            log.info("%s; building it", exc)
+        else:
+            log.error("search index unusable, rebuilding it from the database: %s", exc)
+        rebuild()
+        return open_index()
+
+
+def update(keys: Iterable[str]) -> dict[str, int]:
+    """Bring the documents for ``keys`` ("sop:12", ...) in line with the database."""
+    keys = sorted(set(keys))
+    if not keys:
+        return {"updated": 0, "deleted": 0}
+    docs = documents.documents_for(keys)
+    ix = ensure_index()
+    updated = deleted = 0
+    try:
+        with ix.writer(timeout=WRITER_TIMEOUT, limitmb=WRITER_LIMITMB) as writer:
+            for key in keys:
+                doc = docs.get(key)
+                if doc is None:
+                    writer.delete_by_term("key", key)
+                    deleted += 1
+                else:
+                    writer.update_document(**doc)
+                    updated += 1
+    except LockError:
+        raise  # another writer holds the index: the task retries
+    except Exception as exc:  # a segment broke under the writer: the database has it all
+        log.error("search index write failed, rebuilding it from the database: %r", exc)
+        rebuild()
+        return {"updated": len(docs), "deleted": len(keys) - len(docs), "rebuilt": 1}
+    log.info("search index: %d updated, %d deleted (%s)", updated, deleted, ", ".join(keys[:5]))
+    return {"updated": updated, "deleted": deleted}
+
+
+def rebuild(
+    *, chunk: int = 500, progress: Callable[[int, int], None] | None = None, path=None
+) -> int:
+    """Build a fresh index beside the live one, committing every ``chunk`` documents,
+    then swap it in. Searches keep using the old index until the swap."""
+    final = Path(path or index_dir())
+    final.parent.mkdir(parents=True, exist_ok=True)
+    build = final.parent / f".{final.name}.build-{uuid.uuid4().hex[:8]}"
+    total = documents.count_documents()
+    done = 0
+    try:
+        ix = _create(build)
+        writer = ix.writer(limitmb=WRITER_LIMITMB)
+        for doc in documents.all_documents():
+            writer.add_document(**doc)
+            done += 1
+            if done % chunk == 0:
+                writer.commit()
+                writer = ix.writer(limitmb=WRITER_LIMITMB)
+                if progress:
+                    progress(done, total)
+        writer.commit()
+        if progress:
+            progress(done, total)
+        probe(ix)
+        ix.close()
+        _swap(build, final)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+    log.info("search index rebuilt at %s: %d documents", final, done)
+    return done
+
+
+def _swap(build: Path, final: Path) -> None:
+    old = final.parent / f".{final.name}.old-{uuid.uuid4().hex[:8]}"
+    if final.exists():
+        os.rename(final, old)
+    os.rename(build, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@dataclass
+class CheckReport:
+    """What ``search_check`` found: document keys by problem, and an unreadable index."""
+
+    missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    error: str = ""
+    fixed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.extra or self.error)
+
+
+def check(*, fix: bool = False) -> CheckReport:
+    """Compare the index with the database; with ``fix``, repair what differs."""
+    report = CheckReport()
+    try:
+        ix = open_index()
+    except IndexUnavailable as exc:
+        report.error = str(exc)
+        if fix:
+            rebuild()
+            report.fixed = True
+        return report
+    indexed: dict[str, str] = {}
+    with ix.searcher() as searcher:
+        for stored in searcher.all_stored_fields():
+            indexed[stored["key"]] = stored.get("fingerprint", "")
+    seen = set()
+    for doc in documents.all_documents():
+        key = doc["key"]
+        seen.add(key)
+        if key not in indexed:
+            report.missing.append(key)
+        elif indexed[key] != doc["fingerprint"]:
+            report.stale.append(key)
+    report.extra = sorted(set(indexed) - seen)
+    if fix and not report.ok:
+        update(report.missing + report.stale + report.extra)
+        report.fixed = True
+    return report

@@ -1,0 +1,347 @@
+"""The query service: the one function pages and the API call to search.
+
+Visibility is applied inside the search, as a set of document numbers the user may
+see, before anything is counted: a restricted SOP is neither returned nor counted in
+a facet. Hits are checked once more against the database as they are shown, so an
+SOP whose visibility just narrowed (its reindex still queued) never leaks.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from whoosh import collectors, sorting
+from whoosh import query as wq
+
+from network.permissions import approved_roles, is_vetted
+from search import display, parsing
+from search.reader import Reader, get_reader, report_broken
+from search.schema import FACET_FIELDS, FACETS
+
+log = logging.getLogger(__name__)
+
+PER_PAGE = 10
+MAX_PAGE = 50
+TIME_LIMIT = 0.4  # seconds; a pathological query returns the best hits found by then
+FACET_VALUES_SHOWN = 12
+SORTS = ("relevance", "date")
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResults:
+    text: str = ""
+    hits: list = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = PER_PAGE
+    sort: str = "relevance"
+    filters: dict = field(default_factory=dict)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    # "Did you mean": a spelling that finds visible results; ``corrected`` when the
+    # results shown are for it because the text as typed found nothing.
+    suggestion: str = ""
+    corrected: bool = False
+    error: str = ""
+    timed_out: bool = False
+    elapsed_ms: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return max(1, min(MAX_PAGE, -(-self.total // self.per_page)))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def visible_docs(reader: Reader, user) -> frozenset | None:
+    """Document numbers ``user`` may see; ``None`` means everything (platform staff)."""
+    if user is not None and user.is_authenticated and user.is_staff:
+        return None
+    vetted = is_vetted(user)
+    agencies = tuple(sorted(approved_roles(user))) if vetted else ()
+    key = ("visible", vetted, agencies)
+    found = reader.cache.get(key)
+    if found is None:
+        allowed = set(reader.docset("visibility", "public"))
+        if vetted:
+            allowed |= reader.docset("visibility", "network")
+            for agency_id in agencies:
+                allowed |= reader.docset("allowed", str(agency_id))
+        found = reader.cache[key] = frozenset(allowed)
+    return found
+
+
+def _mask(reader: Reader, user, filters: dict) -> frozenset | None:
+    mask = visible_docs(reader, user)
+    for name, value in filters.items():
+        docs = reader.docset(FACET_FIELDS[name], value)
+        mask = docs if mask is None else mask & docs
+    return mask
+
+
+def clean_filters(raw) -> dict[str, str]:
+    """Known facets only, one value each (what a query string may carry)."""
+    filters = {}
+    for name in FACETS:
+        value = (raw.get(name) or "").strip() if raw else ""
+        if value:
+            filters[name] = value[:100]
+    return filters
+
+
+def _matched(reader: Reader, q, mask, deadline: float) -> tuple[set, bool]:
+    """Every visible match (for the count and facets), cut short at the deadline."""
+    found: set[int] = set()
+    searcher = reader.searcher
+    for n, docnum in enumerate(searcher.docs_for_query(q)):
+        found.add(docnum)
+        if n & 1023 == 0 and time.monotonic() > deadline:
+            return (found if mask is None else found & mask), True
+    return (found if mask is None else found & mask), False
+
+
+def _facets(reader: Reader, matched, filters: dict) -> dict[str, list[FacetValue]]:
+    facets = {}
+    for name in FACETS:
+        fieldname = FACET_FIELDS[name]
+        counts = []
+        for value in reader.values(fieldname):
+            count = len(reader.docset(fieldname, value) & matched)
+            if count or filters.get(name) == value:
+                counts.append((count, value))
+        counts.sort(key=lambda cv: (-cv[0], cv[1]))
+        facets[name] = [
+            FacetValue(value=v, label=v, count=c, selected=filters.get(name) == v)
+            for c, v in counts[:FACET_VALUES_SHOWN]
+        ]
+    display.label_facets(facets)
+    return facets
+
+
+def _top(reader: Reader, q, mask, limit: int, sort: str):
+    searcher = reader.searcher
+    sortedby = sorting.FieldFacet("date", reverse=True) if sort == "date" else None
+    inner = searcher.collector(limit=limit, sortedby=sortedby)
+    if mask is not None:
+        # Whoosh reads an empty allow-set as "no filter": callers never pass one.
+        inner = collectors.FilterCollector(inner, allow=set(mask))
+    timed = collectors.TimeLimitCollector(inner, timelimit=TIME_LIMIT, use_alarm=False)
+    timed_out = False
+    try:
+        searcher.search_with_collector(q, timed)
+    except collectors.TimeLimit:
+        timed_out = True
+    return timed.results(), timed_out
+
+
+def _run(reader: Reader, q, mask, filters, page, per_page, sort):
+    deadline = time.monotonic() + TIME_LIMIT
+    matched, cut = _matched(reader, q, mask, deadline)
+    if not matched:
+        return [], 0, {}, cut, q
+    results, timed_out = _top(reader, q, frozenset(matched), page * per_page, sort)
+    docnums = [hit.docnum for hit in results][(page - 1) * per_page : page * per_page]
+    stored = [reader.searcher.stored_fields(d) for d in docnums]
+    return stored, len(matched), _facets(reader, matched, filters), cut or timed_out, q
+
+
+def _existing_terms(ixreader, q) -> set[tuple[str, str]]:
+    """(field, text) of the query's terms the index holds, expansions included.
+
+    Whoosh's own ``Query.existing_terms`` skips every field after the first one (its
+    loop variable shadows its ``fieldname`` argument), so this walks the leaves itself.
+    """
+    found = set()
+    for leaf in q.leaves():
+        for fieldname, text in leaf.expanded_terms(ixreader, phrases=True):
+            btext = text if isinstance(text, bytes) else text.encode("utf-8")
+            if (fieldname, btext) in ixreader:
+                found.add((fieldname, btext.decode("utf-8")))
+    return found
+
+
+def _highlight_terms(reader: Reader, q) -> frozenset[str]:
+    try:
+        return frozenset(t for _f, t in _existing_terms(reader.searcher.reader(), q))
+    except Exception:  # highlighting is a nicety; the hits stand without it
+        log.debug("could not expand terms for highlighting", exc_info=True)
+        return frozenset()
+
+
+def search(
+    *,
+    user,
+    text: str = "",
+    filters: dict | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    highlight: bool = True,
+) -> SearchResults:
+    """Search what ``user`` may see. Never raises for what was typed; a broken index
+    comes back as ``error`` (logged, and a rebuild is queued)."""
+    started = time.monotonic()
+    text = (text or "").strip()[:300]
+    filters = clean_filters(filters or {})
+    sort = sort if sort in SORTS else "relevance"
+    page = max(1, min(MAX_PAGE, int(page or 1)))
+    res = SearchResults(text=text, page=page, per_page=per_page, sort=sort, filters=filters)
+    if not text and not filters:
+        return res
+    try:
+        reader = get_reader()
+        try:
+            _search_into(res, reader, user, highlight, text)
+        except Exception:
+            # Syntax Whoosh parsed but cannot run: search the plain words instead.
+            plain = " ".join(parsing.plain_words(text))
+            if not plain or plain == text:
+                raise
+            log.info("query %r failed; searching its plain words", text, exc_info=True)
+            _search_into(res, reader, user, highlight, plain)
+    except Exception as exc:  # cannot open, or Whoosh failing mid-read: a damaged index
+        report_broken(exc)
+        res.error = _("Search is unavailable for a moment while its index is rebuilt.")
+        res.hits, res.total, res.facets, res.suggestion = [], 0, {}, ""
+    res.elapsed_ms = (time.monotonic() - started) * 1000
+    return res
+
+
+def _search_into(res: SearchResults, reader: Reader, user, highlight: bool, text: str) -> None:
+    schema = reader.ix.schema
+    mask = _mask(reader, user, res.filters)
+    q = parsing.parse(text, schema) if text else wq.Every()
+    if q is None:  # nothing searchable was typed ("*", "~", quotes)
+        q = wq.Every() if res.filters else None
+    if q is None:
+        return
+    if not text:
+        res.sort = "date"
+    stored, total, facets, cut, used = _run(
+        reader, q, mask, res.filters, res.page, res.per_page, res.sort
+    )
+    if text:
+        suggestion, sq = _suggest(reader, text, schema, mask)
+        if not total and sq is not None:
+            stored, total, facets, cut, used = _run(
+                reader, sq, mask, res.filters, res.page, res.per_page, res.sort
+            )
+            res.corrected = bool(total)
+        if suggestion and (total or res.corrected):
+            res.suggestion = suggestion
+        if not total and len(parsing.plain_words(text)) > 1:
+            anyq = parsing.parse(text, schema, any_word=True)
+            if anyq is not None:
+                stored, total, facets, cut, used = _run(
+                    reader, anyq, mask, res.filters, res.page, res.per_page, res.sort
+                )
+    res.total, res.facets, res.timed_out = total, facets, cut
+    terms = _highlight_terms(reader, used) if (highlight and stored and text) else frozenset()
+    res.hits = display.hits_for(stored, user=user, terms=terms, highlight=highlight)
+
+
+def _suggest(reader: Reader, text: str, schema, mask) -> tuple[str, object]:
+    """A respelling of unknown words that finds something this user may see."""
+    ixreader = reader.searcher.reader()
+    words = parsing.plain_words(text)
+    changed, out = False, []
+    for word in words:
+        folded = parsing.normalise_word(word)
+        if len(folded) < 3 or ixreader.doc_frequency("spell", folded) or _known(ixreader, word):
+            out.append(word)
+            continue
+        best = _closest(ixreader, folded)
+        if best:
+            out.append(best)
+            changed = True
+        else:
+            out.append(word)
+    if not changed:
+        return "", None
+    suggestion = " ".join(out)
+    sq = parsing.parse(suggestion, schema)
+    if sq is None:
+        return "", None
+    matched, _cut = _matched(reader, sq, mask, time.monotonic() + TIME_LIMIT)
+    return (suggestion, sq) if matched else ("", None)
+
+
+def _known(ixreader, word: str) -> bool:
+    """True if any form of ``word`` (its stem in some language) is in the index."""
+    q = parsing.parse(word, ixreader.schema)
+    return q is not None and bool(_existing_terms(ixreader, q))
+
+
+def _closest(ixreader, word: str) -> str:
+    for maxdist in (1, 2) if len(word) > 4 else (1,):
+        candidates = list(ixreader.terms_within("spell", word, maxdist, prefix=1))
+        if candidates:
+            return max(candidates, key=lambda t: (ixreader.doc_frequency("spell", t), t))
+    return ""
+
+
+def autocomplete(*, user, text: str, limit: int = 8) -> list:
+    """Titles, reference codes, experts and agencies starting with the words typed."""
+    words = [parsing.normalise_word(w)[:16] for w in parsing.plain_words(text or "")]
+    words = [w for w in words if len(w) >= 2][:6]
+    if not words:
+        return []
+    try:
+        reader = get_reader()
+        q = wq.And([wq.Term("complete", w) for w in words])
+        mask = visible_docs(reader, user)
+        if mask is not None and not mask:
+            return []
+        results = reader.searcher.search(q, limit=limit, filter=None if mask is None else set(mask))
+        stored = [hit.fields() for hit in results]
+    except Exception as exc:
+        report_broken(exc)
+        return []
+    return display.hits_for(stored, user=user, terms=frozenset(), highlight=False)
+
+
+def related_sops(*, user, sop, limit: int = 5) -> list:
+    """Procedures like ``sop`` (Whoosh's more-like-this on its text) that ``user`` may see."""
+    from search.analysis import family
+
+    version = sop.current_version
+    if version is None:
+        return []
+    try:
+        reader = get_reader()
+        searcher = reader.searcher
+        docnum = searcher.document_number(key=f"sop:{sop.pk}")
+        if docnum is None:
+            return []
+        mask = visible_docs(reader, user)
+        sops = reader.docset("doctype", "sop")
+        allow = set(sops if mask is None else sops & mask)
+        allow.discard(docnum)
+        if not allow:
+            return []
+        fam = family(sop.language_id)
+        text = f"{version.title}\n{version.body}"
+        results = searcher.more_like(
+            docnum, f"body_{fam}", text=text, top=limit, numterms=12, filter=allow
+        )
+        stored = [hit.fields() for hit in results]
+    except Exception as exc:
+        report_broken(exc)
+        return []
+    return display.hits_for(stored, user=user, terms=frozenset(), highlight=False)
