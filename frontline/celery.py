@@ -28,3 +28,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=6, minute=0),
     },
 }
+
+# Whoosh allows one writer: every index task goes to the "search" queue, consumed by
+# one worker process (`make search-worker`). In the embedded default tasks run eagerly.
+app.conf.task_routes = {"search.tasks.*": {"queue": "search"}}
