@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from events.services import event_emit
 from frontline.errors import ActionRefused, NotAllowed
 from network.models import Agency, Country, Expert, Membership
@@ -99,6 +100,13 @@ def membership_approve(*, membership: Membership, by) -> Membership:
             "membership_id": membership.pk,
         },
     )
+    audit_record(
+        actor=by,
+        action="membership.approved",
+        agency=membership.agency_id,
+        target=f"expert:{membership.expert_id}",
+        details={"membership_id": membership.pk, "role": membership.role},
+    )
     forget_roles(membership.expert.user)
     return membership
 
@@ -114,6 +122,13 @@ def membership_reject(*, membership: Membership, by, reason: str) -> Membership:
     membership.decided_by = by
     membership.reason = reason
     membership.save()
+    audit_record(
+        actor=by,
+        action="membership.rejected",
+        agency=membership.agency_id,
+        target=f"expert:{membership.expert_id}",
+        details={"membership_id": membership.pk, "reason": reason},
+    )
     return membership
 
 
@@ -135,8 +150,16 @@ def membership_set_role(*, membership: Membership, role: str, by) -> Membership:
         )
         if admins.count() == 1 and not by.is_staff:
             raise ActionRefused(_("This is the agency's last admin; name another admin first."))
+    previous_role = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    audit_record(
+        actor=by,
+        action="membership.role_changed",
+        agency=membership.agency_id,
+        target=f"expert:{membership.expert_id}",
+        details={"membership_id": membership.pk, "from": previous_role, "to": role},
+    )
     forget_roles(membership.expert.user)
     return membership
 

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from events.services import event_emit
 from frontline.errors import ActionRefused, Conflict, NotAllowed
 from network.models import Agency, Language
@@ -265,6 +266,13 @@ def version_publish(*, version: SOPVersion, by, change_summary: str | None = Non
             "previous_version_id": previous.pk if previous else None,
         },
     )
+    audit_record(
+        actor=by,
+        action="sop.published",
+        agency=sop.agency_id,
+        target=f"sop:{sop.pk}",
+        details={"version_id": version.pk, "number": version.number, "reference": sop.reference},
+    )
     return version
 
 
@@ -295,6 +303,13 @@ def version_withdraw(*, version: SOPVersion, by, reason: str) -> SOPVersion:
             "agency_id": sop.agency_id,
             "reason": reason,
         },
+    )
+    audit_record(
+        actor=by,
+        action="sop.withdrawn",
+        agency=sop.agency_id,
+        target=f"sop:{sop.pk}",
+        details={"version_id": version.pk, "number": version.number, "reason": reason},
     )
     return version
 

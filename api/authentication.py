@@ -1,0 +1,44 @@
+"""``Authorization: Bearer <token>`` for agencies' systems; the browser uses its session."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from api.services import token_authenticate
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header:
+            return None
+        parts = header.split()
+        if parts[0].lower() != self.keyword.lower():
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Send the token as 'Authorization: Bearer <token>'.")
+            )
+        token = token_authenticate(parts[1])
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("This token is unknown or was revoked."))
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token from your profile.",
+        }

@@ -1,0 +1,305 @@
+"""Shapes of what the API reads and accepts. Serializers validate input; services decide."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from network.models import Agency, Country, Expert, Language, Membership, Topic
+from network.permissions import can_see_contact
+from sops.models import SOP, Attachment, SOPVersion
+from sops.rendering import render_markdown
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    status = serializers.IntegerField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.JSONField())
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ["slug", "name", "kind"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country_id")
+    country_name = serializers.CharField(source="country.name")
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Agency
+        fields = [
+            "code",
+            "name",
+            "acronym",
+            "kind",
+            "country",
+            "country_name",
+            "parent",
+            "website",
+            "description",
+        ]
+
+
+class MembershipBriefSerializer(serializers.ModelSerializer):
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["agency", "role"]
+
+
+class ExpertSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country_id", allow_null=True)
+    languages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    agencies = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Expert
+        fields = [
+            "id",
+            "full_name",
+            "position",
+            "bio",
+            "country",
+            "languages",
+            "topics",
+            "is_trainer",
+            "agencies",
+            "email",
+            "phone",
+        ]
+
+    @extend_schema_field(MembershipBriefSerializer(many=True))
+    def get_agencies(self, expert):
+        approved = [m for m in expert.memberships.all() if m.status == Membership.Status.APPROVED]
+        return MembershipBriefSerializer(approved, many=True).data
+
+    def _contact(self, expert, value):
+        return value if can_see_contact(self.context["request"].user, expert) else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_email(self, expert):
+        return self._contact(expert, expert.user.email)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_phone(self, expert):
+        return self._contact(expert, expert.phone)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "sha256", "created", "download_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, attachment) -> str:
+        path = reverse("api:attachment-download", args=[attachment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class VersionBriefSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = SOPVersion
+        fields = ["id", "number", "status", "title", "change_kind", "published", "created"]
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    """A version with its raw Markdown and the sanitised HTML that the pages show."""
+
+    sop = serializers.IntegerField(source="sop_id")
+    number = serializers.CharField(read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    approver = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    based_on = serializers.IntegerField(source="based_on_id", allow_null=True)
+    etag = serializers.SerializerMethodField()
+    html = serializers.SerializerMethodField()
+    toc = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SOPVersion
+        fields = [
+            "id",
+            "sop",
+            "number",
+            "status",
+            "title",
+            "change_summary",
+            "change_kind",
+            "effective_date",
+            "review_due",
+            "based_on",
+            "author",
+            "approver",
+            "returned_reason",
+            "withdrawn_reason",
+            "edit_count",
+            "etag",
+            "created",
+            "updated",
+            "submitted",
+            "published",
+            "withdrawn",
+            "body",
+            "html",
+            "toc",
+            "attachments",
+        ]
+
+    def _rendered(self, version):
+        cache = self.context.setdefault("_rendered", {})
+        if version.pk not in cache:
+            cache[version.pk] = render_markdown(version.body)
+        return cache[version.pk]
+
+    def get_etag(self, version) -> str:
+        return version_etag(version)
+
+    def get_html(self, version) -> str:
+        return self._rendered(version).html
+
+    def get_toc(self, version) -> str:
+        return self._rendered(version).toc
+
+
+def version_etag(version: SOPVersion) -> str:
+    return f'"{version.pk}-{version.edit_count}"'
+
+
+class SOPSerializer(serializers.ModelSerializer):
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    language = serializers.CharField(source="language_id")
+    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    countries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    current_version = VersionBriefSerializer(read_only=True, allow_null=True)
+    adapted_from = serializers.IntegerField(source="adapted_from_id", allow_null=True)
+
+    class Meta:
+        model = SOP
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "agency",
+            "language",
+            "visibility",
+            "topics",
+            "countries",
+            "current_version",
+            "adapted_from",
+            "created",
+        ]
+
+
+class SOPDetailSerializer(SOPSerializer):
+    partner_agencies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    versions = serializers.SerializerMethodField()
+
+    class Meta(SOPSerializer.Meta):
+        fields = [*SOPSerializer.Meta.fields, "partner_agencies", "versions"]
+
+    @extend_schema_field(VersionBriefSerializer(many=True))
+    def get_versions(self, sop):
+        return VersionBriefSerializer(self.context["versions"], many=True).data
+
+
+class DiffSerializer(serializers.Serializer):
+    from_version = serializers.IntegerField()
+    to_version = serializers.IntegerField()
+    inline = serializers.CharField()
+    left = serializers.CharField()
+    right = serializers.CharField()
+    added = serializers.IntegerField()
+    removed = serializers.IntegerField()
+
+
+# Input ------------------------------------------------------------------------------------
+
+
+class SOPFilterSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, max_length=200)
+    agency = serializers.SlugField(required=False, help_text="agency code")
+    topic = serializers.SlugField(required=False, help_text="topic slug")
+    country = serializers.CharField(required=False, max_length=2, help_text="ISO 3166 code")
+    language = serializers.CharField(required=False, max_length=8)
+    visibility = serializers.ChoiceField(required=False, choices=SOP.Visibility.choices)
+    status = serializers.ChoiceField(
+        required=False, choices=["published", "withdrawn", "draft"], help_text="draft: open drafts"
+    )
+
+
+class SOPCreateSerializer(serializers.Serializer):
+    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    reference = serializers.CharField(max_length=60)
+    title = serializers.CharField(max_length=300)
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    language = serializers.PrimaryKeyRelatedField(queryset=Language.objects.all())
+    visibility = serializers.ChoiceField(choices=SOP.Visibility.choices, default="network")
+    topics = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Topic.objects.all(), required=False
+    )
+    countries = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Country.objects.all(), required=False
+    )
+    partner_agencies = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Agency.objects.all(), required=False
+    )
+    change_summary = serializers.CharField(required=False, allow_blank=True)
+    change_kind = serializers.ChoiceField(choices=SOPVersion.ChangeKind.choices, default="major")
+    effective_date = serializers.DateField(required=False, allow_null=True)
+    review_due = serializers.DateField(required=False, allow_null=True)
+
+
+class VersionUpdateSerializer(serializers.Serializer):
+    """PUT sends every field; PATCH any of them."""
+
+    title = serializers.CharField(max_length=300)
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    change_summary = serializers.CharField(allow_blank=True, required=False)
+    change_kind = serializers.ChoiceField(choices=SOPVersion.ChangeKind.choices, required=False)
+    effective_date = serializers.DateField(allow_null=True, required=False)
+    review_due = serializers.DateField(allow_null=True, required=False)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class PublishSerializer(serializers.Serializer):
+    change_summary = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class RevisionSerializer(serializers.Serializer):
+    change_kind = serializers.ChoiceField(choices=SOPVersion.ChangeKind.choices, default="minor")
+
+
+class AdaptSerializer(serializers.Serializer):
+    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    reference = serializers.CharField(max_length=60)
+    title = serializers.CharField(max_length=300, required=False)
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class DiffQuerySerializer(serializers.Serializer):
+    old = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="older version id")
+    new = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="newer version id")

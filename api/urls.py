@@ -1,0 +1,50 @@
+"""/api/v1/: the versioned API, plus the schema and its docs page under /api/."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView
+
+from api import views, views_network
+from api.docs import docs
+from api.errors import not_found
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", docs, name="docs"),
+    path("v1/sops/", views.SOPListView.as_view(), name="sop-list"),
+    path("v1/sops/<int:pk>/", views.SOPDetailView.as_view(), name="sop-detail"),
+    path("v1/sops/<int:pk>/versions/", views.SOPVersionsView.as_view(), name="sop-versions"),
+    path("v1/sops/<int:pk>/revisions/", views.SOPRevisionView.as_view(), name="sop-revision"),
+    path("v1/sops/<int:pk>/diff/", views.SOPDiffView.as_view(), name="sop-diff"),
+    path("v1/versions/<int:pk>/", views.VersionDetailView.as_view(), name="version-detail"),
+    path("v1/versions/<int:pk>/submit/", views.VersionSubmitView.as_view(), name="version-submit"),
+    path("v1/versions/<int:pk>/return/", views.VersionReturnView.as_view(), name="version-return"),
+    path(
+        "v1/versions/<int:pk>/publish/", views.VersionPublishView.as_view(), name="version-publish"
+    ),
+    path(
+        "v1/versions/<int:pk>/withdraw/",
+        views.VersionWithdrawView.as_view(),
+        name="version-withdraw",
+    ),
+    path("v1/versions/<int:pk>/adapt/", views.VersionAdaptView.as_view(), name="version-adapt"),
+    path(
+        "v1/versions/<int:pk>/attachments/",
+        views.VersionAttachmentsView.as_view(),
+        name="version-attachments",
+    ),
+    path(
+        "v1/attachments/<int:pk>/download/",
+        views.AttachmentDownloadView.as_view(),
+        name="attachment-download",
+    ),
+    path("v1/agencies/", views_network.AgencyListView.as_view(), name="agency-list"),
+    path(
+        "v1/agencies/<slug:code>/", views_network.AgencyDetailView.as_view(), name="agency-detail"
+    ),
+    path("v1/experts/", views_network.ExpertListView.as_view(), name="expert-list"),
+    path("v1/experts/<int:pk>/", views_network.ExpertDetailView.as_view(), name="expert-detail"),
+    path("v1/topics/", views_network.TopicListView.as_view(), name="topic-list"),
+    re_path(r"^.*$", not_found),
+]

@@ -1,0 +1,61 @@
+"""The audit trail: who did what, when, for which agency. Rows are only ever added."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnly(Exception):
+    """An audit entry was about to be changed or deleted."""
+
+
+class AuditEntry(models.Model):
+    class Action(models.TextChoices):
+        SOP_PUBLISHED = "sop.published", _("SOP published")
+        SOP_WITHDRAWN = "sop.withdrawn", _("SOP withdrawn")
+        MEMBERSHIP_APPROVED = "membership.approved", _("Membership approved")
+        MEMBERSHIP_REJECTED = "membership.rejected", _("Membership rejected")
+        MEMBERSHIP_ROLE = "membership.role_changed", _("Role changed")
+        TOKEN_CREATED = "api_token.created", _("API token created")
+        TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
+        WEBHOOK_CREATED = "webhook.created", _("Webhook created")
+        WEBHOOK_CHANGED = "webhook.changed", _("Webhook changed")
+        WEBHOOK_DELETED = "webhook.deleted", _("Webhook deleted")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text too, so the record still says who it was after the account is gone.
+    actor_name = models.CharField(_("actor"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices, db_index=True)
+    agency = models.ForeignKey(
+        "network.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("agency"),
+    )
+    target = models.CharField(_("target"), max_length=64, blank=True, help_text="e.g. sop:12")
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["agency", "created"])]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target}"
+
+    def save(self, *args, **kwargs):
+        # Integrity, not a business rule: an audit trail that can be rewritten proves nothing.
+        if self.pk is not None:
+            raise AppendOnly("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("audit entries are append-only")
