@@ -32,26 +32,40 @@ def editor_agencies(user, exclude: int | None = None):
 class SOPFilterForm(forms.Form):
     q = forms.CharField(label=_("Title or reference"), required=False)
     agency = forms.ModelChoiceField(
-        Agency.objects.order_by("name"), label=_("Agency"), required=False, to_field_name="code"
+        Agency.objects.order_by("name"),
+        label=_("Agency"),
+        required=False,
+        empty_label=_("Any"),
+        to_field_name="code",
     )
     country = forms.ModelChoiceField(
-        Country.objects.all(), label=_("Applies in"), required=False, to_field_name="code"
+        Country.objects.all(),
+        label=_("Applies in"),
+        required=False,
+        empty_label=_("Any"),
+        to_field_name="code",
     )
     topic = forms.ModelChoiceField(
         Topic.objects.filter(kind=Topic.Kind.AREA),
         label=_("CBRN area"),
         required=False,
+        empty_label=_("Any"),
         to_field_name="slug",
     )
     category = forms.ModelChoiceField(
         Topic.objects.filter(kind=Topic.Kind.CATEGORY),
         label=_("CBRN category"),
         required=False,
+        empty_label=_("Any"),
         to_field_name="slug",
     )
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     language = forms.ModelChoiceField(
-        Language.objects.all(), label=_("Language"), required=False, to_field_name="code"
+        Language.objects.all(),
+        label=_("Language"),
+        required=False,
+        empty_label=_("Any"),
+        to_field_name="code",
     )
 
 
