@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format services migrate worker beat bench clean
+.PHONY: run test lint format services migrate worker beat bench clean search-worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,7 @@ migrate: install
 ## make run: the embedded default (SQLite, in-memory channel layer, eager tasks, demo data)
 run: migrate
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py search_rebuild
 	$(BIN)/daphne -b $(HOST) -p $(PORT) frontline.asgi:application
 
 ## make test: the whole suite on whatever DATABASE_URL / REDIS_URL say (SQLite by default)
@@ -41,6 +42,10 @@ format: install
 ## Services mode: run these beside `make run` with DATABASE_URL and REDIS_URL set.
 worker: install
 	$(BIN)/celery -A frontline worker -l info
+
+# The search index's one writer: the only consumer of the "search" queue.
+search-worker: install
+	$(BIN)/celery -A frontline worker -Q search --concurrency 1 -l info
 
 beat: install
 	$(BIN)/celery -A frontline beat -l info

@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sops/", include("sops.urls")),
     path("notifications/", include("notifications.urls")),
+    path("search/", include("search.urls")),
     path("", include("network.urls")),
 ]
 

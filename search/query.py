@@ -36,6 +36,7 @@ class FacetValue:
     label: str
     count: int
     selected: bool = False
+    url: str = ""
 
 
 @dataclass

@@ -1,0 +1,42 @@
+"""Rebuild the search index from the database, in chunks, with a progress bar."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from search import index
+
+
+class Command(BaseCommand):
+    help = "Rebuild the whole search index from the database (the live index stays usable)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--chunk", type=int, default=500, help="documents per commit")
+        parser.add_argument("--quiet-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args, chunk: int, quiet_progress: bool, **options):
+        started = time.monotonic()
+        try:
+            index.open_index()
+        except index.IndexUnavailable as exc:
+            self.stdout.write(f"Current index: {exc}")
+        bar = None if quiet_progress else self._bar
+        count = index.rebuild(chunk=chunk, progress=bar)
+        if bar:
+            self.stdout.write("")
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Indexed {count} documents into {index.index_dir()} in {elapsed:.1f} s."
+            )
+        )
+
+    def _bar(self, done: int, total: int) -> None:
+        total = max(total, done, 1)
+        width = 30
+        filled = int(width * done / total)
+        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        self.stdout.write(line, ending="")
+        self.stdout.flush()
