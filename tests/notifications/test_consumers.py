@@ -1,0 +1,106 @@
+"""The WebSocket consumer through the real ASGI stack (origin check, session auth, router)."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from frontline.asgi import application
+from notifications import push
+from notifications.models import Notification
+from tests.notifications.conftest import publish_new, publish_revision
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+
+
+def cookie_for(user) -> bytes:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+def run(coro_fn, *args):
+    return async_to_sync(coro_fn)(*args)
+
+
+async def _connect(headers):
+    ws = WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
+    connected, code = await ws.connect(timeout=3)
+    return ws, connected, code
+
+
+def test_anonymous_socket_is_refused():
+    async def go():
+        ws, connected, code = await _connect([ORIGIN])
+        assert not connected and code == 4403
+        await ws.disconnect()
+
+    run(go)
+
+
+def test_unvetted_socket_is_refused(unvetted):
+    async def go(cookie):
+        ws, connected, _code = await _connect([ORIGIN, (b"cookie", cookie)])
+        assert not connected
+        await ws.disconnect()
+
+    run(go, cookie_for(unvetted))
+
+
+def test_foreign_origin_is_refused(member):
+    async def go(cookie):
+        ws, connected, _code = await _connect(
+            [(b"origin", b"http://evil.example"), (b"cookie", cookie)]
+        )
+        assert not connected
+        await ws.disconnect()
+
+    run(go, cookie_for(member))
+
+
+def test_connect_sends_unread_count_then_forwards_new_notifications(member):
+    async def go(cookie, user_id):
+        ws, connected, _code = await _connect([ORIGIN, (b"cookie", cookie)])
+        assert connected
+        assert await ws.receive_json_from(timeout=3) == {"type": "notification.unread", "unread": 0}
+        from channels.layers import get_channel_layer
+
+        await get_channel_layer().group_send(
+            push.group_name(user_id), {"type": "notification.unread", "unread": 7}
+        )
+        assert await ws.receive_json_from(timeout=3) == {"type": "notification.unread", "unread": 7}
+        await ws.disconnect()
+
+    run(go, cookie_for(member), member.pk)
+
+
+def test_catch_up_returns_what_was_missed_and_changes_nothing(publisher, member):
+    sop = publish_new(publisher=publisher)
+    seen = Notification.objects.get(recipient=member).pk
+    publish_revision(sop=sop, publisher=publisher)
+    publish_revision(sop=sop, publisher=publisher)
+    missed = list(
+        Notification.objects.filter(recipient=member, pk__gt=seen)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
+    assert len(missed) == 2
+
+    async def go(cookie):
+        ws, connected, _code = await _connect([ORIGIN, (b"cookie", cookie)])
+        assert connected
+        assert (await ws.receive_json_from(timeout=3))["unread"] == 3
+        await ws.send_json_to({"type": "catch_up", "last_id": seen})
+        reply = await ws.receive_json_from(timeout=3)
+        await ws.send_json_to({"type": "catch_up", "last_id": "nonsense"})
+        await ws.send_json_to({"type": "mark_read", "id": seen})
+        assert await ws.receive_nothing(timeout=0.2)
+        await ws.disconnect()
+        return reply
+
+    reply = run(go, cookie_for(member))
+    assert reply["type"] == "notification.catch_up"
+    assert [n["id"] for n in reply["notifications"]] == missed
+    assert reply["unread"] == 3
+    assert Notification.objects.filter(recipient=member, read__isnull=True).count() == 3
