@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from network.models import Membership, Topic
@@ -28,6 +30,13 @@ def as_persona(request, client, name):
 
 def text(response) -> str:
     return response.content.decode()
+
+
+def count_queries(client, url) -> int:
+    """Queries one page costs now: the bound for the same page with more rows."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
 
 
 @pytest.fixture
@@ -131,7 +140,7 @@ def test_sop_page_shows_text_toc_metadata_and_versions(client_for, make_sop, mem
     assert "<script>alert(1)</script>" not in page
     assert "Institute of Public Health" in page and "BIO-001" in page
     assert 'data-testid="version-number">1.0' in page
-    assert '<section id="related-procedures"></section>' in page
+    assert 'id="related-procedures"' in page
     assert 'id="follow-controls"' in page
 
 
@@ -383,12 +392,13 @@ def test_acknowledge_once_and_the_dashboard_shows_who_has_not(
     client.post(reverse("sops:acknowledge", args=[version.sop_id, version.pk]))
     assert Acknowledgement.objects.filter(version=version).count() == 1
     assert "You acknowledged this version on" in text(client.get(version.sop.get_absolute_url()))
+    client = client_for(agency_admin)
+    url = reverse("sops:agency_dashboard", args=[home_agency.code])
+    baseline = count_queries(client, url)
     for i in range(3):
         make_sop(f"EXTRA-{i}")
         factories.expert(agency=home_agency, full_name=f"Colleague {i}")
-    client = client_for(agency_admin)
-    url = reverse("sops:agency_dashboard", args=[home_agency.code])
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(baseline):
         response = client.get(url)
     row = next(r for r in response.context["rows"] if r.sop == version.sop)
     assert [m.expert.user for m, _ack in row.acknowledged] == [member]
@@ -498,10 +508,12 @@ def test_list_query_count_does_not_grow_with_rows(
     client_for, member, make_sop, django_assert_max_num_queries
 ):
     topic = factories.topic()
+    make_sop("N-first", topics=[topic])
+    client = client_for(member)
+    baseline = count_queries(client, reverse("sops:list"))
     for i in range(25):
         make_sop(f"N-{i:02d}", topics=[topic])
-    client = client_for(member)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(baseline):
         response = client.get(reverse("sops:list"))
     assert len(response.context["page"]) == 20
     assert client.get(reverse("sops:list") + "?page=2").context["page"].number == 2
@@ -522,10 +534,13 @@ def test_sop_page_query_count_does_not_grow_with_versions(
     client_for, make_sop, editor, publisher, member, django_assert_max_num_queries
 ):
     version = make_sop()
-    for i in range(6):
+    client = client_for(member)
+    draft = services.version_start_revision(sop=version.sop, by=editor, change_kind="minor")
+    services.version_publish(version=draft, by=publisher, change_summary="Change.")
+    baseline = count_queries(client, version.sop.get_absolute_url())
+    for i in range(5):
         draft = services.version_start_revision(sop=version.sop, by=editor, change_kind="minor")
         services.version_publish(version=draft, by=publisher, change_summary=f"Change {i}.")
-    client = client_for(member)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(baseline):
         response = client.get(version.sop.get_absolute_url())
     assert len(response.context["versions"]) == 7
