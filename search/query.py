@@ -135,20 +135,39 @@ def _facets(reader: Reader, matched, filters: dict) -> dict[str, list[FacetValue
     return facets
 
 
-def _top(reader: Reader, q, mask, limit: int, sort: str):
+class _AllowedWithinTime(collectors.WrappingCollector):
+    """Collect only allowed documents, and stop at the deadline keeping what was found.
+
+    Whoosh's FilterCollector and TimeLimitCollector each do their work in
+    ``collect_matches`` and so cannot wrap one another; this does both in one loop.
+    """
+
+    def __init__(self, child, allow, deadline: float):
+        self.child = child
+        self.allow = allow
+        self.deadline = deadline
+
+    def collect_matches(self):
+        child, allow, deadline, clock = self.child, self.allow, self.deadline, time.monotonic
+        for n, sub_docnum in enumerate(child.matches()):
+            if n & 63 == 0 and clock() > deadline:
+                raise collectors.TimeLimit
+            if allow is None or child.offset + sub_docnum in allow:
+                child.collect(sub_docnum)
+
+
+def _top(reader: Reader, q, allow, limit: int, sort: str, deadline: float):
     searcher = reader.searcher
     sortedby = sorting.FieldFacet("date", reverse=True) if sort == "date" else None
-    inner = searcher.collector(limit=limit, sortedby=sortedby)
-    if mask is not None:
-        # Whoosh reads an empty allow-set as "no filter": callers never pass one.
-        inner = collectors.FilterCollector(inner, allow=set(mask))
-    timed = collectors.TimeLimitCollector(inner, timelimit=TIME_LIMIT, use_alarm=False)
+    collector = _AllowedWithinTime(
+        searcher.collector(limit=limit, sortedby=sortedby), allow, deadline
+    )
     timed_out = False
     try:
-        searcher.search_with_collector(q, timed)
+        searcher.search_with_collector(q, collector)
     except collectors.TimeLimit:
         timed_out = True
-    return timed.results(), timed_out
+    return collector.results(), timed_out
 
 
 def _run(reader: Reader, q, mask, filters, page, per_page, sort):
@@ -156,7 +175,9 @@ def _run(reader: Reader, q, mask, filters, page, per_page, sort):
     matched, cut = _matched(reader, q, mask, deadline)
     if not matched:
         return [], 0, {}, cut, q
-    results, timed_out = _top(reader, q, frozenset(matched), page * per_page, sort)
+    results, timed_out = _top(
+        reader, q, matched, page * per_page, sort, max(deadline, time.monotonic() + 0.1)
+    )
     docnums = [hit.docnum for hit in results][(page - 1) * per_page : page * per_page]
     stored = [reader.searcher.stored_fields(d) for d in docnums]
     return stored, len(matched), _facets(reader, matched, filters), cut or timed_out, q

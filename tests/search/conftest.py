@@ -66,3 +66,15 @@ def publish(django_capture_on_commit_callbacks):
         return version.sop
 
     return do
+
+
+def search(user, text="", **kwargs):
+    from search import query
+
+    return query.search(user=user, text=text, **kwargs)
+
+
+def titles(results) -> list[str]:
+    from django.utils.html import strip_tags
+
+    return [strip_tags(str(hit.title)) for hit in results.hits]
