@@ -12,6 +12,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from frontline.env import email_settings, env_bool, env_list
+from frontline.production import caches, require_production_env, security_settings, storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FRONTLINE_VAR_DIR", BASE_DIR / "var"))
@@ -20,6 +21,10 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool(os.environ, "DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-change-me-in-production"
 ALLOWED_HOSTS = env_list(os.environ, "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+if not DEBUG:
+    require_production_env(os.environ)  # a clear start-up error instead of an unsafe site
+CSRF_TRUSTED_ORIGINS = env_list(os.environ, "CSRF_TRUSTED_ORIGINS", [])
+vars().update(security_settings(os.environ, DEBUG))
 
 INSTALLED_APPS = [
     "daphne",
@@ -45,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,7 +118,9 @@ TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("FRONTLINE_STATIC_ROOT", VAR_DIR / "staticfiles"))
+STORAGES = storages(DEBUG)
+WHITENOISE_AUTOREFRESH = DEBUG  # development: serve what the finders see, no collectstatic
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("FRONTLINE_MEDIA_DIR", VAR_DIR / "media"))
 
@@ -137,6 +145,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Rate limits (sign-in, password reset, API) count here: Redis is shared by all web nodes.
+CACHES = caches(REDIS_URL)
 
 FRONTLINE_INDEX_DIR = Path(os.environ.get("FRONTLINE_INDEX_DIR", VAR_DIR / "index"))
 
