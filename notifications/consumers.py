@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.dateparse import parse_datetime
 
 from network.permissions import is_vetted
 from notifications import push, selectors
@@ -24,8 +25,8 @@ def _unread(user) -> int:
 
 
 @database_sync_to_async
-def _catch_up(user, last_id: int) -> tuple[list[dict], int]:
-    items = selectors.notifications_after(user=user, last_id=last_id)
+def _catch_up(user, last_id: int, since) -> tuple[list[dict], int]:
+    items = selectors.notifications_after(user=user, last_id=last_id, since=since)
     return [push.notification_as_dict(n) for n in items], selectors.unread_count(user=user)
 
 
@@ -54,7 +55,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             last_id = max(int(content.get("last_id") or 0), 0)
         except (TypeError, ValueError):
             return
-        items, unread = await _catch_up(self.user, last_id)
+        since = parse_datetime(str(content.get("since") or "")) if not last_id else None
+        items, unread = await _catch_up(self.user, last_id, since)
         await self.send_json(
             {"type": "notification.catch_up", "notifications": items, "unread": unread}
         )

@@ -52,15 +52,16 @@ def unread_counts(*, user_ids) -> dict[int, int]:
     return counts
 
 
-def notifications_after(*, user, last_id: int, limit: int = CATCH_UP_LIMIT) -> list[Notification]:
-    """What a reconnecting tab missed: newer than ``last_id``, oldest first, at most ``limit``."""
-    newest = list(notifications_of(user).filter(pk__gt=last_id).order_by("-id")[:limit])
+def notifications_after(
+    *, user, last_id: int = 0, since=None, limit: int = CATCH_UP_LIMIT
+) -> list[Notification]:
+    """What a tab missed: newer than ``last_id`` (or, for a fresh page, created after
+    ``since``, the page's render time), oldest first, at most ``limit``."""
+    qs = notifications_of(user).filter(pk__gt=last_id)
+    if since is not None and not last_id:
+        qs = qs.filter(created__gt=since)
+    newest = list(qs.order_by("-id")[:limit])
     return newest[::-1]
-
-
-def latest_id(*, user) -> int:
-    n = notifications_of(user).order_by("-id").values_list("pk", flat=True).first()
-    return n or 0
 
 
 def subscriptions_of(*, user) -> QuerySet[Subscription]:

@@ -13,7 +13,9 @@
 
   var countEl = bell.querySelector("[data-testid=unread-count]");
   var toasts = document.getElementById("toasts");
-  var lastId = parseInt(bell.getAttribute("data-last-id") || "0", 10) || 0;
+  // Until the first notification arrives, catch up on what came after the page was rendered.
+  var since = bell.getAttribute("data-since") || "";
+  var lastId = 0;
   var seen = {};
   var attempt = 0;
   var socket = null;
@@ -84,7 +86,7 @@
     socket.onopen = function () {
       attempt = 0;
       bell.setAttribute("data-live", "1");
-      socket.send(JSON.stringify({ type: "catch_up", last_id: lastId }));
+      socket.send(JSON.stringify(lastId ? { type: "catch_up", last_id: lastId } : { type: "catch_up", since: since }));
     };
     socket.onmessage = function (e) {
       var msg;

@@ -104,3 +104,23 @@ def test_catch_up_returns_what_was_missed_and_changes_nothing(publisher, member)
     assert [n["id"] for n in reply["notifications"]] == missed
     assert reply["unread"] == 3
     assert Notification.objects.filter(recipient=member, read__isnull=True).count() == 3
+
+
+def test_first_catch_up_of_a_fresh_page_returns_what_came_after_its_render(publisher, member):
+    from django.utils import timezone
+
+    sop = publish_new(publisher=publisher)
+    rendered = timezone.now().isoformat()
+    publish_revision(sop=sop, publisher=publisher)
+    after = Notification.objects.filter(recipient=member).order_by("id").last().pk
+
+    async def go(cookie):
+        ws, connected, _code = await _connect([ORIGIN, (b"cookie", cookie)])
+        await ws.receive_json_from(timeout=3)
+        await ws.send_json_to({"type": "catch_up", "since": rendered})
+        reply = await ws.receive_json_from(timeout=3)
+        await ws.disconnect()
+        return reply
+
+    reply = run(go, cookie_for(member))
+    assert [n["id"] for n in reply["notifications"]] == [after]

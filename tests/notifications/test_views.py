@@ -42,11 +42,15 @@ def test_one_cannot_mark_someone_elses_notification_read(
     assert client_for(outsider).post(reverse("notifications:read", args=[n.pk])).status_code == 404
 
 
-def test_bell_shows_unread_count_on_every_page(client_for, publisher, member, publish):
-    publish(publisher=publisher)
+def test_bell_links_the_inbox_and_loads_the_live_client_for_vetted_users(client_for, member):
     page = client_for(member).get(reverse("home"))
-    assert b'data-testid="unread-count">1<' in page.content
+    assert b'data-testid="bell"' in page.content and b"data-since=" in page.content
     assert b"notifications.js" in page.content
+
+
+def test_bell_is_not_live_for_unvetted_users(client_for, unvetted):
+    page = client_for(unvetted).get(reverse("home"))
+    assert b'data-testid="bell"' not in page.content
 
 
 def test_follow_button_on_agency_page_follows_with_htmx(client_for, outsider, home_agency):
