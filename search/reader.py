@@ -32,9 +32,15 @@ class Reader:
         self.cache: dict = {}
 
     def refresh_if_changed(self) -> None:
+        """Open a new searcher after a commit.
+
+        Not ``Searcher.refresh()``: it reuses segment readers keyed by segment id, so a
+        segment that gained deletions keeps serving its deleted (replaced) documents.
+        """
         if not self.searcher.up_to_date():
-            self.searcher = self.searcher.refresh()
+            old, self.searcher = self.searcher, self.ix.searcher()
             self.cache = {}
+            old.close()
 
     def close(self) -> None:
         try:
