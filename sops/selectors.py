@@ -68,7 +68,11 @@ def sop_list(*, user, filters: dict) -> QuerySet[SOP]:
     elif status == "withdrawn":
         qs = qs.filter(current_version__isnull=True, has_text=True)
     elif status == "draft":
+        # Work in progress is the owning agency's business: readers never filter on it.
+        editing = agencies_where(user, Membership.Role.EDITOR)
         qs = qs.filter(has_open_draft=True)
+        if editing is not None:
+            qs = qs.filter(agency__in=editing)
     sops = SOP.objects.filter(pk__in=qs.values("pk"))
     return (
         sops.annotate(has_open_draft=_has_open_draft())

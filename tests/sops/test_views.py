@@ -498,10 +498,13 @@ def test_list_filters(client_for, editor, catalogue, query, expected):
     assert sorted(s.reference for s in response.context["page"]) == expected
 
 
-def test_list_htmx_request_returns_only_results(client_for, member, catalogue):
+def test_list_htmx_request_returns_only_results(client_for, member, editor, catalogue):
     response = client_for(member).get(reverse("sops:list") + "?language=ru", HTTP_HX_REQUEST="true")
     assert "Sick traveller" in text(response) and "<html" not in text(response)
     assert "Draft only" not in text(client_for(member).get(reverse("sops:list")))
+    services.version_start_revision(sop=catalogue["a"], by=editor)
+    drafts = client_for(member).get(reverse("sops:list") + "?status=draft")
+    assert list(drafts.context["page"]) == []
 
 
 def test_list_query_count_does_not_grow_with_rows(
