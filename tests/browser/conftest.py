@@ -8,9 +8,6 @@ import shutil
 import pytest
 
 CHROMIUM = os.environ.get("FRONTLINE_CHROMIUM", "/usr/bin/chromium")
-# Playwright's sync API runs an event loop in the test thread; the test's own ORM calls
-# there are safe because nothing else uses that loop.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(items):
@@ -19,11 +16,16 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def chromium():
+@pytest.fixture
+def chromium(monkeypatch):
+    """One browser per test: Playwright's sync API runs an event loop in the test thread
+    while it is open, which would break later async tests if it outlived the test."""
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
+
+    # The test's own ORM calls run beside Playwright's loop; nothing else uses that loop.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
