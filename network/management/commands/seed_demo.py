@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from network.demo import DEMO_PASSWORD, seed_network
+from sops.demo import seed_sops
 
 
 class Command(BaseCommand):
@@ -11,6 +12,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = seed_network()
         self.stdout.write("Demo network: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+        sop_counts = seed_sops()
+        self.stdout.write(
+            "Demo procedures: " + ", ".join(f"{n} {name}" for name, n in sop_counts.items())
+        )
         self.stdout.write(
             f"Demo accounts (password '{DEMO_PASSWORD}'): staff, admin, publisher, editor, "
             "member, outsider, applicant"
