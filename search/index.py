@@ -54,7 +54,7 @@ def open_index(path: Path | None = None):
     """Open the index and prove it can be read, or raise ``IndexUnavailable`` saying why."""
     path = path or index_dir()
     meta = read_meta(path)
-    if meta is None or not whoosh_index.exists_in(str(path)):
+    if meta is None:
         raise IndexUnavailable(f"no search index at {path}")
     if meta.get("schema_version") != SCHEMA_VERSION:
         raise IndexUnavailable(
@@ -62,8 +62,12 @@ def open_index(path: Path | None = None):
             f"this code needs {SCHEMA_VERSION}"
         )
     try:
+        if not whoosh_index.exists_in(str(path)):
+            raise IndexUnavailable(f"no search index at {path}")
         ix = whoosh_index.open_dir(str(path))
         probe(ix)
+    except IndexUnavailable:
+        raise
     except Exception as exc:  # any failure to read is a broken index, whatever Whoosh raised
         raise IndexUnavailable(f"search index at {path} cannot be read: {exc!r}") from exc
     return ix

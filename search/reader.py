@@ -18,7 +18,8 @@ from search.index import IndexUnavailable, index_dir, open_index, read_meta
 log = logging.getLogger(__name__)
 _local = threading.local()
 REPAIR_EVERY = 60.0
-_last_repair = 0.0
+# Index path -> when this process last asked for its repair.
+_repairs_asked: dict[str, float] = {}
 
 
 class Reader:
@@ -88,6 +89,7 @@ def get_reader() -> Reader:
     if reader is None:
         reader = Reader(path, build)
         _local.reader = reader
+        _repairs_asked.pop(str(path), None)
     else:
         reader.refresh_if_changed()
     return reader
@@ -102,13 +104,12 @@ def drop_reader() -> None:
 
 def report_broken(exc: Exception) -> None:
     """Log a broken index loudly and ask the search worker to rebuild it (once a minute)."""
-    global _last_repair
     drop_reader()
     log.error("search index unusable: %s", exc)
-    now = time.monotonic()
-    if now - _last_repair < REPAIR_EVERY and _last_repair:
+    path, now = str(index_dir()), time.monotonic()
+    if now - _repairs_asked.get(path, -REPAIR_EVERY) < REPAIR_EVERY:
         return
-    _last_repair = now
+    _repairs_asked[path] = now
     from search.tasks import repair
 
     try:
