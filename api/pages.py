@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from api import services
 from api.models import ApiToken
+from audit.selectors import audit_agencies
 from frontline.errors import ActionRefused
+from network.models import Agency
 
 
 class TokenForm(forms.Form):
@@ -39,9 +41,9 @@ def token_list(request):
             form = TokenForm()
             messages.success(request, _("Token “%(name)s” created.") % {"name": token.name})
     tokens = ApiToken.objects.filter(user=request.user)
-    response = render(
-        request, "api/tokens.html", {"form": form, "tokens": tokens, "new_token": new_token}
-    )
+    administered = Agency.objects.filter(pk__in=audit_agencies(request.user) or [])
+    context = {"form": form, "tokens": tokens, "new_token": new_token, "administered": administered}
+    response = render(request, "api/tokens.html", context)
     add_never_cache_headers(response)
     return response
 

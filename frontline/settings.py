@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "search",
     "audit",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Rate limits (sign-in, password reset, API) count here: Redis is shared by all web nodes.
 CACHES = caches(REDIS_URL)
+
+# Absolute links in webhook payloads and mails, e.g. https://frontline.example.org
+FRONTLINE_BASE_URL = os.environ.get("FRONTLINE_BASE_URL", "http://127.0.0.1:8000")
 
 FRONTLINE_INDEX_DIR = Path(os.environ.get("FRONTLINE_INDEX_DIR", VAR_DIR / "index"))
 

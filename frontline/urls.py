@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("audit/", include("audit.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("profile/api-tokens/", include("api.page_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sops/", include("sops.urls")),
@@ -25,6 +24,5 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("", include("network.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is never served as static files, not even in DEBUG: attachments go through
+# sops.views' download view, which checks who may see them.
