@@ -359,9 +359,15 @@ def related_sops(*, user, sop, limit: int = 5) -> list:
             return []
         fam = family(sop.language_id)
         text = f"{version.title}\n{version.body}"
-        results = searcher.more_like(
-            docnum, f"body_{fam}", text=text, top=limit, numterms=12, filter=allow
+        # Whoosh's more-like-this key terms, looked up in the title as well as the body.
+        keys = searcher.key_terms_from_text(f"body_{fam}", text, numterms=12)
+        if not keys:
+            return []
+        like = wq.Or(
+            [wq.Term(f"body_{fam}", term, boost=weight) for term, weight in keys]
+            + [wq.Term(f"title_{fam}", term, boost=2 * weight) for term, weight in keys]
         )
+        results = searcher.search(like, limit=limit, filter=allow)
         stored = [hit.fields() for hit in results]
     except Exception as exc:
         report_broken(exc)
