@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import views, views_network
+from api import views, views_me, views_network
 from api.docs import docs
 from api.errors import not_found
 
@@ -46,5 +46,11 @@ urlpatterns = [
     path("v1/experts/", views_network.ExpertListView.as_view(), name="expert-list"),
     path("v1/experts/<int:pk>/", views_network.ExpertDetailView.as_view(), name="expert-detail"),
     path("v1/topics/", views_network.TopicListView.as_view(), name="topic-list"),
+    path("v1/search/", views_me.SearchView.as_view(), name="search"),
+    path("v1/follows/", views_me.FollowListView.as_view(), name="follow-list"),
+    path("v1/follows/<int:pk>/", views_me.FollowDetailView.as_view(), name="follow-detail"),
+    path("v1/inbox/", views_me.InboxView.as_view(), name="inbox"),
+    path("v1/inbox/read-all/", views_me.InboxReadAllView.as_view(), name="inbox-read-all"),
+    path("v1/inbox/<int:pk>/read/", views_me.InboxReadView.as_view(), name="inbox-read"),
     re_path(r"^.*$", not_found),
 ]
