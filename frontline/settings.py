@@ -187,6 +187,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyKindEnum": "network.models.Agency.Kind",
+        "TopicKindEnum": "network.models.Topic.Kind",
+        "SubscriptionKindEnum": "notifications.models.Subscription.Kind",
+    },
 }
 
 LOGGING = {
