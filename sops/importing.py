@@ -217,7 +217,8 @@ def record_check(raw: RawRecord) -> Record:
     if raw.error:
         raise RecordError(raw.error)
     data = raw.data or {}
-    missing = [key for key in REQUIRED if data.get(key) in (None, "", [])]
+    # A body that is there but blank is reported as empty below, not as missing.
+    missing = [k for k in REQUIRED if data.get(k) is None or (k != "body" and data[k] in ("", []))]
     if missing:
         raise RecordError(_("missing %(fields)s") % {"fields": ", ".join(missing)})
     unknown = sorted(set(data) - set(REQUIRED) - set(OPTIONAL))

@@ -173,9 +173,11 @@ def test_bad_records_are_reported_with_their_line_and_skipped(
         _record("BAD-LANG", language="xx"),
         _record("BAD-TOPIC", topics=["cat-b", "astrology"]),
         _record("EMPTY", body="  \n\n"),
+        _record("NO-BODY", body=None),
         "",
         _record("GOOD-2"),
         _record("GOOD-1"),
+        _record("BLANK", body=""),
     )
 
     result = _import(path, publisher, home_agency)
@@ -188,7 +190,9 @@ def test_bad_records_are_reported_with_their_line_and_skipped(
         "procedures.jsonl line 4": "unknown language 'xx'",
         "procedures.jsonl line 5": "unknown topic astrology",
         "procedures.jsonl line 6": "the body is empty",
-        "procedures.jsonl line 9": "reference GOOD-1 already imported from procedures.jsonl line 1",
+        "procedures.jsonl line 7": "missing body",
+        "procedures.jsonl line 10": "reference GOOD-1 already imported from procedures.jsonl line 1",
+        "procedures.jsonl line 11": "the body is empty",
     }
     assert reasons["procedures.jsonl line 2"].startswith("not valid JSON")
     assert set(SOP.objects.values_list("reference", flat=True)) == {"GOOD-1", "GOOD-2"}
@@ -252,14 +256,14 @@ def test_only_publishers_may_import(vocabulary, editor, outsider, home_agency):
 
 
 def test_command_imports_shows_progress_and_summary(
-    tmp_path, vocabulary, publisher, home_agency, capsys
+    tmp_path, vocabulary, agency_admin, publisher, home_agency, capsys
 ):
     path = _jsonl(tmp_path, _record("IMP-001"), _record("IMP-002", language="xx"))
 
     call_command("import_sops", str(path), agency=home_agency.code)
 
     out = capsys.readouterr().out
-    assert "as publisher" in out  # the agency's first publisher, by default
+    assert "as publisher" in out  # the agency's first publisher (before its admin), by default
     assert "[1/2] created   procedures.jsonl line 1" in out
     assert "[2/2] skipped   procedures.jsonl line 2" in out
     assert "Done: 1 created, 0 revised, 0 updated, 0 unchanged, 1 skipped" in out
@@ -277,6 +281,14 @@ def test_command_needs_a_publisher_when_none_is_named(tmp_path, vocabulary, edit
     path = _jsonl(tmp_path, _record())
     with pytest.raises(CommandError, match="no approved publisher"):
         call_command("import_sops", str(path), agency=home_agency.code)
+
+
+def test_command_acts_as_an_admin_when_the_agency_has_no_publisher(
+    tmp_path, vocabulary, agency_admin, home_agency, capsys
+):
+    call_command("import_sops", str(_jsonl(tmp_path, _record())), agency=home_agency.code)
+    assert "as agency_admin" in capsys.readouterr().out
+    assert SOP.objects.get().current_version.approver == agency_admin
 
 
 def test_command_reports_unknown_agency_and_path(tmp_path, vocabulary, publisher, home_agency):

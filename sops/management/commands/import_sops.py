@@ -53,7 +53,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as",
             dest="username",
-            help="the publisher to act as (default: the agency's first approved publisher or admin)",
+            help="the publisher to act as (default: the agency's first approved publisher, "
+            "or its first admin if it has no publisher)",
         )
 
     def handle(self, *args, path, agency, username, verbosity=1, **options):
@@ -94,16 +95,13 @@ class Command(BaseCommand):
             if not can_publish_sop(user, SOP(agency=agency)):
                 raise CommandError(f"{username} is not a publisher of {agency.code}.")
             return user
+        approved = Membership.objects.filter(
+            agency=agency, status=Membership.Status.APPROVED, expert__user__is_active=True
+        ).select_related("expert__user")
+        # Publishers publish; an admin only when the agency has no publisher.
         membership = (
-            Membership.objects.filter(
-                agency=agency,
-                status=Membership.Status.APPROVED,
-                role__in=[Membership.Role.PUBLISHER, Membership.Role.ADMIN],
-                expert__user__is_active=True,
-            )
-            .select_related("expert__user")
-            .order_by("pk")
-            .first()
+            approved.filter(role=Membership.Role.PUBLISHER).order_by("pk").first()
+            or approved.filter(role=Membership.Role.ADMIN).order_by("pk").first()
         )
         if membership is None:
             raise CommandError(
