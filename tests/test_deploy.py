@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import re
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import get_commands
 
 from frontline.production import require_production_env, security_settings, storages
 
@@ -83,3 +87,83 @@ def test_whitenoise_serves_hashed_static_files_in_production(tmp_path):
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "vendor/htmx/htmx.min.js" in manifest and "vendor/swagger-ui/swagger-ui.css" in manifest
     assert storages(debug=False)["staticfiles"]["BACKEND"].startswith("whitenoise.")
+
+
+# docker-compose.yml ------------------------------------------------------------------
+
+
+def _compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def _option(command: list[str], *names: str) -> str | None:
+    for i, part in enumerate(command):
+        if part in names and i + 1 < len(command):
+            return command[i + 1]
+    return None
+
+
+def test_compose_has_every_service_with_volumes_and_health_checks():
+    compose = _compose()
+    services = compose["services"]
+    assert {"postgres", "redis", "web", "worker", "search-worker", "beat"} <= set(services)
+    assert {"db", "media", "index"} <= set(compose["volumes"])
+    assert any(v.startswith("db:") for v in services["postgres"]["volumes"])
+    assert "index:/data/index" in services["web"]["volumes"]
+    assert "index:/data/index" in services["search-worker"]["volumes"]
+    assert "media:/data/media" in services["web"]["volumes"]
+    for name in ("postgres", "redis", "web", "worker", "search-worker"):
+        assert services[name].get("healthcheck", {}).get("test"), name
+    assert services["search-worker"]["deploy"]["replicas"] == 1
+    assert services["beat"]["deploy"]["replicas"] == 1
+
+
+def test_compose_commands_name_things_that_exist():
+    from frontline.celery import app as celery_app
+
+    routed = {route["queue"] for route in celery_app.conf.task_routes.values()}
+    consumed: set[str] = set()
+    for name, service in _compose()["services"].items():
+        command = service.get("command")
+        if not command or name in {"postgres", "redis"}:
+            continue
+        program = command[0]
+        if program == "daphne":
+            module, _, attr = command[-1].partition(":")
+            assert getattr(importlib.import_module(module), attr) is not None, name
+        elif program == "celery":
+            assert _option(command, "-A", "--app") == "frontline", name
+            assert importlib.import_module("frontline.celery").app.main == "frontline"
+            assert command[3] in {"worker", "beat"}, name
+            queues = _option(command, "-Q", "--queues")
+            if command[3] == "worker":
+                assert queues, f"{name}: name the queues it consumes"
+                consumed |= set(queues.split(","))
+        elif program == "python":
+            assert command[1] == "manage.py" and command[2] in get_commands(), name
+        else:
+            pytest.fail(f"{name}: unknown program {program}")
+    assert routed | {"celery"} == consumed, "every queue has a consumer, and only real ones"
+
+
+def test_compose_environment_names_real_settings():
+    from django.conf import settings
+
+    compose = _compose()
+    env = compose["x-app"]["environment"]
+    assert env["DEBUG"] == "0" and env["REDIS_URL"].startswith("redis://")
+    assert env["DATABASE_URL"].startswith("postgres://")
+    example = (ROOT / ".env.example").read_text()
+    for name in ("SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "SECURE_PROXY_SSL_HEADER"):
+        assert re.search(rf"^{name}=", example, re.M), name
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
+
+
+def test_dockerfile_copies_every_app_it_runs():
+    from django.conf import settings
+
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    local_apps = [a for a in settings.INSTALLED_APPS if (ROOT / a).is_dir()]
+    for app in local_apps:
+        assert f"COPY {app} ./{app}" in dockerfile, app
+    assert "collectstatic" in dockerfile and "frontline.asgi:application" in dockerfile
