@@ -9,6 +9,7 @@ SOP whose visibility just narrowed (its reindex still queued) never leaks.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -53,6 +54,8 @@ class SearchResults:
     # results shown are for it because the text as typed found nothing.
     suggestion: str = ""
     corrected: bool = False
+    # True when nothing matched the words as typed but the last one, as a prefix, did.
+    completed: bool = False
     error: str = ""
     timed_out: bool = False
     elapsed_ms: float = 0.0
@@ -255,27 +258,35 @@ def _search_into(res: SearchResults, reader: Reader, user, highlight: bool, text
         return
     if not text:
         res.sort = "date"
-    stored, total, facets, cut, used = _run(
-        reader, q, mask, res.filters, res.page, res.per_page, res.sort
-    )
-    if text:
+    args = (mask, res.filters, res.page, res.per_page, res.sort)
+    stored, total, facets, cut, used = _run(reader, q, *args)
+    if text and not total:
+        # Typing: the last word may be unfinished ("decontam" -> "decontam*").
+        prefixed = _last_word_as_prefix(text)
+        pq = parsing.parse(prefixed, schema) if prefixed else None
+        if pq is not None:
+            stored, total, facets, cut, used = _run(reader, pq, *args)
+            if total:
+                res.completed = True
+    if text and not res.completed:
         suggestion, sq = _suggest(reader, text, schema, mask)
         if not total and sq is not None:
-            stored, total, facets, cut, used = _run(
-                reader, sq, mask, res.filters, res.page, res.per_page, res.sort
-            )
+            stored, total, facets, cut, used = _run(reader, sq, *args)
             res.corrected = bool(total)
         if suggestion and (total or res.corrected):
             res.suggestion = suggestion
         if not total and len(parsing.plain_words(text)) > 1:
             anyq = parsing.parse(text, schema, any_word=True)
             if anyq is not None:
-                stored, total, facets, cut, used = _run(
-                    reader, anyq, mask, res.filters, res.page, res.per_page, res.sort
-                )
+                stored, total, facets, cut, used = _run(reader, anyq, *args)
     res.total, res.facets, res.timed_out = total, facets, cut
     terms = _highlight_terms(reader, used) if (highlight and stored and text) else frozenset()
     res.hits = display.hits_for(stored, user=user, terms=terms, highlight=highlight)
+
+
+def _last_word_as_prefix(text: str) -> str:
+    match = re.search(r"(\w{3,})$", text)
+    return f"{text}*" if match and not text.rstrip().endswith(('"', "*", "~")) else ""
 
 
 def _suggest(reader: Reader, text: str, schema, mask) -> tuple[str, object]:

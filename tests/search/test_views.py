@@ -67,7 +67,7 @@ def test_facet_link_narrows_and_can_be_removed(sops, client):
 
 
 def test_did_you_mean_is_a_link(sops, client):
-    response = client.get(reverse("search:page"), {"q": "brucelal"})
+    response = client.get(reverse("search:page"), {"q": "brucelka"})
     html = response.content.decode()
     assert 'data-testid="did-you-mean"' in html and "?q=brucella" in html
 

@@ -1,0 +1,65 @@
+"""Typing a query shows results as you type; a facet narrows them; the URL follows."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from network.models import Topic
+from search import index
+from search.reader import drop_reader
+from sops import services
+from sops.models import SOP
+from tests import factories
+
+
+@pytest.fixture
+def private_index(settings, tmp_path):
+    settings.FRONTLINE_INDEX_DIR = tmp_path / "index"
+    drop_reader()
+    yield
+    drop_reader()
+
+
+def _publish(publisher, agency, title, body, topics=()):
+    draft = services.sop_create(
+        agency=agency,
+        reference=f"BR-{title[:3].upper()}-{len(body)}",
+        title=title,
+        body=body,
+        language=factories.language(),
+        by=publisher,
+        visibility=SOP.Visibility.PUBLIC,
+        topics=topics,
+    )
+    return services.version_publish(version=draft, by=publisher).sop
+
+
+def test_typing_a_query_and_narrowing_by_a_facet(
+    private_index, live_server, new_page, publisher, home_agency
+):
+    bio = Topic.objects.create(slug="b", name="Biological", kind=Topic.Kind.CATEGORY)
+    chem = Topic.objects.create(slug="c", name="Chemical", kind=Topic.Kind.CATEGORY)
+    _publish(publisher, home_agency, "Decontamination of vehicles", "Spray bleach.", [bio])
+    _publish(publisher, home_agency, "Decontamination after a chlorine leak", "Water.", [chem])
+    _publish(publisher, home_agency, "Passenger screening", "Thermal cameras.")
+    index.rebuild()
+
+    page = new_page()
+    page.goto(f"{live_server.url}/search/")
+    page.get_by_test_id("search-input").press_sequentially("decontam", delay=40)
+    hits = page.get_by_test_id("hit")
+    expect(hits).to_have_count(2)
+    expect(page.get_by_test_id("search-count")).to_contain_text("2 results")
+    expect(page).to_have_url(re.compile(r"/search/\?q=decontam"))
+    expect(page.locator("mark").first).to_contain_text("Decontamination")
+
+    page.get_by_test_id("facet-category-c").click()
+    expect(hits).to_have_count(1)
+    expect(hits.first).to_contain_text("chlorine leak")
+    expect(page).to_have_url(re.compile(r"category=c"))
+
+    page.go_back()
+    expect(hits).to_have_count(2)
