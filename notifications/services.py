@@ -6,7 +6,7 @@ reaches a person for a change that rolled back.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from frontline.errors import ActionRefused, NotAllowed
 from network.permissions import is_vetted
 from notifications import push, selectors
 from notifications.models import Mail, Notification, Subscription
-from notifications.recipients import Delivery, recipients_for
+from notifications.recipients import recipients_for
 from sops.models import SOP, SOPVersion
 from sops.permissions import can_view_sop
 
@@ -183,45 +183,26 @@ def event_fan_out(*, event: Event) -> list[int]:
     title, text = _describe(event, sop, version)
     ack_text = f"{text} {_(ACK_TEXT)}"[:500]
     link = _link(sop, version)
+    now = timezone.now()
     with transaction.atomic():
-        done = set(Notification.objects.filter(event=event).values_list("recipient_id", flat=True))
-        fresh: dict[int, Delivery] = {u: d for u, d in deliveries.items() if u not in done}
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    recipient_id=user_id,
-                    event=event,
-                    kind=event.kind,
-                    sop=sop,
-                    subscription_id=d.subscription_id,
-                    title=title,
-                    text=ack_text if d.acknowledge else text[:500],
-                    link=link,
-                    in_app=d.in_app,
-                    email_now=d.email_now,
-                    digest=d.digest,
-                )
-                for user_id, d in fresh.items()
-            ],
-            ignore_conflicts=True,
-            batch_size=2000,
-        )
-        created = [
-            n
-            for n in Notification.objects.filter(event=event).only(
-                "id",
-                "recipient_id",
-                "kind",
-                "title",
-                "text",
-                "link",
-                "created",
-                "read",
-                "in_app",
-                "email_now",
+        rows = [
+            Notification(
+                recipient_id=user_id,
+                event=event,
+                kind=event.kind,
+                sop=sop,
+                subscription_id=d.subscription_id,
+                title=title,
+                text=ack_text if d.acknowledge else text[:500],
+                link=link,
+                in_app=d.in_app,
+                email_now=d.email_now,
+                digest=d.digest,
+                created=now,
             )
-            if n.recipient_id in fresh
+            for user_id, d in deliveries.items()
         ]
+        created = _insert_new(event, rows)
         Mail.objects.bulk_create(
             [
                 Mail(user_id=n.recipient_id, kind=Mail.Kind.NOW, notification=n)
@@ -232,6 +213,56 @@ def event_fan_out(*, event: Event) -> list[int]:
         )
         transaction.on_commit(lambda: _deliver(event.pk, [n for n in created if n.in_app]))
     return [n.pk for n in created]
+
+
+def _insert_new(event: Event, rows: list[Notification]) -> list[Notification]:
+    """Insert the rows not there yet; return those this call inserted, with their ids.
+
+    On PostgreSQL one ``INSERT ... SELECT unnest(...) ON CONFLICT DO NOTHING RETURNING``
+    does it (10,000 rows in well under a second, where ``bulk_create`` spends most of
+    its time building SQL and cannot return ids with ``ignore_conflicts``). Elsewhere:
+    ``bulk_create(ignore_conflicts=True)`` and a read back.
+    """
+    if not rows:
+        return []
+    if connection.vendor == "postgresql":
+        table = Notification._meta.db_table
+        q = connection.ops.quote_name
+        first = rows[0]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""INSERT INTO {q(table)} (recipient_id, event_id, kind, sop_id, subscription_id,
+                    title, {q("text")}, link, in_app, email_now, digest, created)
+                SELECT r, %s, %s, %s, s, %s, x, %s, a, e, d, %s
+                FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::bool[], %s::bool[],
+                            %s::bool[]) AS u(r, s, x, a, e, d)
+                ON CONFLICT (event_id, recipient_id) DO NOTHING
+                RETURNING id, recipient_id""",
+                [
+                    event.pk, first.kind, first.sop_id, first.title, first.link, first.created,
+                    [n.recipient_id for n in rows], [n.subscription_id for n in rows],
+                    [n.text for n in rows], [n.in_app for n in rows],
+                    [n.email_now for n in rows], [n.digest for n in rows],
+                ],
+            )  # fmt: skip
+            inserted = dict((recipient, pk) for pk, recipient in cursor.fetchall())
+        new = [n for n in rows if n.recipient_id in inserted]
+        for n in new:
+            n.pk = inserted[n.recipient_id]
+            n._state.adding = False
+        return new
+    done = set(Notification.objects.filter(event=event).values_list("recipient_id", flat=True))
+    Notification.objects.bulk_create(
+        [n for n in rows if n.recipient_id not in done], ignore_conflicts=True, batch_size=500
+    )
+    return [
+        n
+        for n in Notification.objects.filter(event=event).only(
+            "id", "recipient_id", "kind", "title", "text", "link", "created", "read",
+            "in_app", "email_now",
+        )
+        if n.recipient_id not in done
+    ]  # fmt: skip
 
 
 def _deliver(event_id: int, in_app: list[Notification]) -> None:

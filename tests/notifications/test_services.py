@@ -17,8 +17,12 @@ HANDLER = "notifications.handlers.on_sop_event"
 
 
 @pytest.fixture
-def inbox_of():
-    """Subscribe a fake channel to a user's group; ``read()`` returns what arrived."""
+def inbox_of(settings):
+    """Subscribe a fake channel to a user's group; ``read()`` returns what arrived.
+
+    In-process layer here; tests/integration covers the Redis one end to end.
+    """
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     layer = get_channel_layer()
 
     def make(user):

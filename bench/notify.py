@@ -1,0 +1,323 @@
+"""Notification latency and fan-out, through daphne, Redis and a Celery worker.
+
+Prints figures, asserts nothing. Needs PostgreSQL and Redis; it drops and recreates its
+own database (``BENCH_DATABASE_URL``, default ``frontline_bench``) and uses Redis db 5
+(``BENCH_REDIS_URL``), then starts one daphne and one Celery worker of its own.
+
+    .venv/bin/python bench/notify.py                  # N = 1, 100, 1000; 10,000 followers
+    .venv/bin/python bench/notify.py --clients 1,10 --followers 1000 --rounds 3
+
+1. Latency: N WebSocket clients follow one SOP. A revision is published through the
+   service; the clock starts when its transaction commits and stops when each client
+   receives its message (commit -> outbox dispatch task -> handler task -> rows ->
+   Redis pub/sub -> daphne -> socket). p50 / p95 / p99 / max over all rounds.
+2. Fan-out: one SOP with F followers; the notifications handler's own run (recipients
+   resolved, F rows created, F pushes sent), from the worker's HandlerRun timestamps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/frontline_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+os.environ.update(DATABASE_URL=DB_URL, REDIS_URL=REDIS_URL, LOG_LEVEL="WARNING")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontline.settings")
+sys.path.insert(0, str(ROOT))
+HANDLER = "notifications.handlers.on_sop_event"
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    name = DB_URL.rsplit("/", 1)[1]
+    with psycopg.connect(DB_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django():
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_services(log_dir: Path) -> tuple[list[subprocess.Popen], int]:
+    env = dict(os.environ, PYTHONUNBUFFERED="1", ALLOWED_HOSTS="127.0.0.1")
+    port = free_port()
+    daphne = subprocess.Popen(
+        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "frontline.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=(log_dir / "daphne.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    worker_log = log_dir / "worker.log"
+    worker = subprocess.Popen(
+        [str(BIN / "celery"), "-A", "frontline", "worker", "-Q", "celery", "--pool", "solo",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
+        cwd=ROOT,
+        env=env,
+        stdout=worker_log.open("w"),
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while "ready." not in worker_log.read_text(errors="replace"):
+        if time.monotonic() > deadline or worker.poll() is not None:
+            raise SystemExit(f"worker did not start:\n{worker_log.read_text()}")
+        time.sleep(0.2)
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or daphne.poll() is not None:
+                raise SystemExit("daphne did not start") from None
+            time.sleep(0.2)
+    return [daphne, worker], port
+
+
+def make_people(count: int, prefix: str, agency) -> list:
+    """``count`` vetted users (approved members of ``agency``), made in bulk."""
+    from django.contrib.auth import get_user_model
+
+    from network.models import Expert, Membership
+
+    User = get_user_model()
+    users = User.objects.bulk_create(
+        [User(username=f"{prefix}{i}", email=f"{prefix}{i}@bench.invalid") for i in range(count)]
+    )
+    users = list(User.objects.filter(username__startswith=prefix).order_by("id"))
+    experts = Expert.objects.bulk_create(
+        [Expert(user=u, full_name=u.username, country=agency.country) for u in users]
+    )
+    Membership.objects.bulk_create(
+        [Membership(expert=e, agency=agency, status="approved", role="member") for e in experts]
+    )
+    return users
+
+
+def follow_all(users, sop) -> None:
+    from notifications.models import Subscription
+
+    Subscription.objects.bulk_create(
+        [Subscription(user=u, kind="sop", sop=sop) for u in users], batch_size=2000
+    )
+
+
+def session_cookie(user) -> str:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"sessionid={session.session_key}"
+
+
+class Clients:
+    """WebSocket clients in an event loop of their own thread; they timestamp arrivals."""
+
+    def __init__(self, port: int):
+        self.url = f"ws://127.0.0.1:{port}/ws/notifications/"
+        self.origin = f"http://127.0.0.1:{port}"
+        self.loop = asyncio.new_event_loop()
+        self.arrivals: list[float] = []
+        self.lock = threading.Lock()
+        self.sockets = []
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+
+    def run(self, coro, timeout=600):
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    async def _one(self, cookie: str):
+        from websockets.asyncio.client import connect
+
+        ws = await connect(
+            self.url,
+            origin=self.origin,
+            additional_headers={"Cookie": cookie},
+            open_timeout=60,
+            max_queue=None,
+        )
+        json.loads(await ws.recv())  # the unread count on connect
+        self.sockets.append(ws)
+        asyncio.ensure_future(self._listen(ws))
+
+    async def _listen(self, ws):
+        async for raw in ws:
+            now = time.perf_counter()
+            if json.loads(raw).get("type") == "notification.new":
+                with self.lock:
+                    self.arrivals.append(now)
+
+    async def _connect(self, cookies: list[str], batch: int = 50):
+        for i in range(0, len(cookies), batch):
+            await asyncio.gather(*(self._one(c) for c in cookies[i : i + batch]))
+
+    def connect(self, cookies: list[str]) -> float:
+        start = time.perf_counter()
+        self.run(self._connect(cookies))
+        return time.perf_counter() - start
+
+    def reset(self) -> None:
+        with self.lock:
+            self.arrivals = []
+
+    def wait(self, count: int, timeout: float = 120.0) -> list[float]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.arrivals) >= count:
+                    return list(self.arrivals)
+            time.sleep(0.005)
+        with self.lock:
+            return list(self.arrivals)
+
+    def close(self):
+        async def close_all():
+            await asyncio.gather(*(ws.close() for ws in self.sockets), return_exceptions=True)
+
+        self.run(close_all())
+
+
+def publish_revision(sop, publisher, n: int) -> float:
+    """Publish a minor revision; returns perf_counter() at its commit."""
+    from django.db import transaction
+
+    from sops import services
+
+    draft = services.version_start_revision(sop=sop, by=publisher, change_kind="minor")
+    committed = []
+    with transaction.atomic():
+        transaction.on_commit(lambda: committed.append(time.perf_counter()))
+        services.version_update(
+            version=draft, by=publisher, expected_edit_count=None, change_summary=f"Round {n}."
+        )
+        services.version_publish(version=draft, by=publisher)
+    return committed[0]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", default="1,100,1000")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--followers", type=int, default=10_000)
+    args = parser.parse_args()
+    sizes = [int(x) for x in args.clients.split(",")]
+
+    print(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+          f"Python {platform.python_version()}, {platform.platform()}")  # fmt: skip
+    recreate_database()
+    setup_django()
+    from network.models import Membership
+    from sops.models import SOP
+    from tests import factories
+    from tests.notifications.conftest import publish_new
+
+    home = factories.agency("bench-home")
+    publisher = factories.expert(agency=home, role=Membership.Role.PUBLISHER).user
+    readers = factories.agency("bench-readers", country_code="UA")
+    log_dir = ROOT / "var" / "bench"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    processes, port = start_services(log_dir)
+    clients = Clients(port)
+    try:
+        people = make_people(max(sizes), "bench-client-", readers)
+        print(f"\nlatency, commit -> message at each client ({args.rounds} rounds each, ms)")
+        print(f"{'N':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}  connect-all(s)")
+        connected = 0
+        for size in sizes:
+            sop = publish_new(publisher=publisher, visibility=SOP.Visibility.NETWORK)
+            follow_all(people[:size], sop)
+            cookies = [session_cookie(u) for u in people[connected:size]]
+            took = clients.connect(cookies)
+            connected = size
+            samples = []
+            for n in range(args.rounds):
+                clients.reset()
+                committed = publish_revision(sop, publisher, n)
+                arrivals = clients.wait(size)
+                if len(arrivals) < size:
+                    print(f"  round {n}: only {len(arrivals)} of {size} messages arrived")
+                samples.extend(a - committed for a in arrivals)
+                time.sleep(0.3)  # let the search handler's task drain before the next round
+            print(f"{size:>6} {ms(pct(samples, 50))} {ms(pct(samples, 95))} "
+                  f"{ms(pct(samples, 99))} {ms(max(samples))}  {took:6.1f}")  # fmt: skip
+        fan_out(publisher, readers, args.followers)
+    finally:
+        clients.close()
+        for p in processes:
+            p.terminate()
+            p.wait(timeout=20)
+
+
+def fan_out(publisher, readers, followers: int) -> None:
+    from events.models import Event, HandlerRun
+    from notifications.models import Notification
+    from sops.models import SOP
+    from tests.notifications.conftest import publish_new
+
+    print(f"\nfan-out of one event to {followers} followers (notifications handler in the worker)")
+    people = make_people(followers, "bench-follower-", readers)
+    sop = publish_new(publisher=publisher, visibility=SOP.Visibility.NETWORK)
+    follow_all(people, sop)
+    for n in range(3):
+        committed = publish_revision(sop, publisher, n)
+        wall_commit = time.time() - (time.perf_counter() - committed)
+        event = Event.objects.filter(kind="sop.published").order_by("id").last()
+        deadline = time.monotonic() + 300
+        run = None
+        while time.monotonic() < deadline:
+            run = HandlerRun.objects.filter(
+                event=event, handler=HANDLER, finished__isnull=False
+            ).first()
+            if run:
+                break
+            time.sleep(0.05)
+        if run is None:
+            print("  the handler did not finish in 300 s")
+            return
+        rows = Notification.objects.filter(event=event).count()
+        print(f"  round {n}: {rows} rows created and pushed; handler run "
+              f"{(run.finished - run.claimed).total_seconds():.2f} s; "
+              f"commit -> handler done {run.finished.timestamp() - wall_commit:.2f} s")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
