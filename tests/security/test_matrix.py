@@ -1,0 +1,183 @@
+"""Every role against every page, API endpoint, download and search touching one agency-only
+procedure: those who may see it do; nobody else finds it, and nobody changes what they may not."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from notifications import services as follow
+from notifications.models import Notification
+from sops import services
+from sops.models import SOP, Attachment, SOPVersion
+from tests.security.conftest import (
+    EDITORS,
+    NON_VIEWERS,
+    PDF,
+    ROLES,
+    SECRET_WORD,
+    VIEWERS,
+)
+
+
+def _detail_pages(r) -> list[str]:
+    sop, v = r.sop, r.published
+    return [
+        f"/sops/{sop.pk}/",
+        f"/sops/{sop.pk}/versions/{v.pk}/",
+        f"/sops/{sop.pk}/compare/?a={v.pk}&b={v.pk}",
+        f"/sops/attachments/{r.attachment.pk}/",
+    ]
+
+
+def _detail_api(r) -> list[str]:
+    sop, v = r.sop, r.published
+    return [
+        f"/api/v1/sops/{sop.pk}/",
+        f"/api/v1/sops/{sop.pk}/versions/",
+        f"/api/v1/sops/{sop.pk}/diff/?old={v.pk}&new={v.pk}",
+        f"/api/v1/versions/{v.pk}/",
+        f"/api/v1/versions/{v.pk}/attachments/",
+        f"/api/v1/attachments/{r.attachment.pk}/download/",
+    ]
+
+
+def _lists(r) -> list[str]:
+    return [
+        "/sops/",
+        f"/search/?q={SECRET_WORD}",
+        f"/search/suggest/?q={SECRET_WORD[:4]}",
+        "/api/v1/sops/",
+        f"/api/v1/sops/?q={SECRET_WORD}",
+        f"/api/v1/search/?q={SECRET_WORD}",
+    ]
+
+
+def _body(response) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_reads_the_agency_only_procedure(role, restricted, page_client, api_client):
+    pages, api = page_client(role), api_client(role)
+    may_see = role in VIEWERS
+    for url in _detail_pages(restricted):
+        response = pages.get(url)
+        body = _body(response)
+        if may_see:
+            assert response.status_code == 200, (role, url, response.status_code)
+        else:
+            assert response.status_code in (302, 403, 404), (role, url, response.status_code)
+            assert SECRET_WORD.encode() not in body and PDF not in body, (role, url)
+    for url in _detail_api(restricted):
+        response = api.get(url)
+        assert response.status_code == (200 if may_see else 404), (role, url, response.status_code)
+        if not may_see:
+            assert SECRET_WORD.encode() not in _body(response)
+    for url in _lists(restricted):
+        response = api.get(url) if url.startswith("/api/") else pages.get(url)
+        assert response.status_code == 200, (role, url)
+        # The query itself is echoed back; the reference code only appears in a hit.
+        found = b"SEC-001" in response.content
+        if url.startswith("/search/suggest"):
+            continue  # suggestions may be empty for anyone; only leaks matter below
+        assert found == may_see, (role, url)
+    if not may_see:
+        suggest = pages.get(f"/search/suggest/?q={SECRET_WORD[:4]}")
+        assert SECRET_WORD.encode() not in suggest.content
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_reads_the_open_draft(role, restricted, page_client, api_client):
+    response = api_client(role).get(f"/api/v1/versions/{restricted.draft.pk}/")
+    assert response.status_code == (200 if role in EDITORS else 404), role
+    page = page_client(role).get(f"/sops/{restricted.sop.pk}/versions/{restricted.draft.pk}/")
+    assert (page.status_code == 200) == (role in EDITORS), (role, page.status_code)
+
+
+def _state(r) -> tuple:
+    return (
+        SOP.objects.count(),
+        list(SOPVersion.objects.order_by("pk").values_list("pk", "status", "title", "edit_count")),
+        Attachment.objects.count(),
+        SOP.objects.get(pk=r.sop.pk).current_version_id,
+    )
+
+
+@pytest.mark.parametrize("role", ("member", *NON_VIEWERS))
+def test_nobody_without_the_role_changes_it_through_the_api(role, restricted, api_client):
+    r, api = restricted, api_client(role)
+    before = _state(r)
+    draft, published = r.draft, r.published
+    attempts = [
+        api.post(f"/api/v1/sops/{r.sop.pk}/revisions/", {}),
+        api.patch(
+            f"/api/v1/versions/{draft.pk}/",
+            {"title": "hijacked"},
+            format="json",
+            HTTP_IF_MATCH=f'"{draft.pk}-{draft.edit_count}"',
+        ),
+        api.post(f"/api/v1/versions/{draft.pk}/submit/"),
+        api.post(f"/api/v1/versions/{draft.pk}/publish/", {"change_summary": "x"}),
+        api.post(f"/api/v1/versions/{published.pk}/withdraw/", {"reason": "x"}),
+        api.post(
+            f"/api/v1/versions/{draft.pk}/attachments/",
+            {"file": SimpleUploadedFile("x.pdf", PDF, "application/pdf")},
+            format="multipart",
+        ),
+        api.post(
+            f"/api/v1/versions/{published.pk}/adapt/",
+            {"agency": "other-agency", "reference": "STOLEN-1"},
+            format="json",
+        ),
+    ]
+    if role != "member":  # a member may follow it; the others may not even name it
+        attempts.append(
+            api.post("/api/v1/follows/", {"kind": "sop", "target": str(r.sop.pk)}, format="json")
+        )
+    expected = {"anonymous": {401}, "member": {403, 404}}.get(role, {403, 404})
+    for response in attempts:
+        assert response.status_code in expected | ({400} if role == "member" else set()), (
+            role,
+            response.status_code,
+            response.json(),
+        )
+        assert set(response.json()) == {"error"}
+    assert _state(r) == before
+
+
+@pytest.mark.parametrize("role", ("member", *NON_VIEWERS))
+def test_nobody_without_the_role_changes_it_through_the_pages(role, restricted, page_client):
+    r, pages = restricted, page_client(role)
+    before = _state(r)
+    sop, draft, published = r.sop.pk, r.draft.pk, r.published.pk
+    posts = [
+        (f"/sops/{sop}/revise/", {}),
+        (f"/sops/{sop}/versions/{draft}/edit/", {"title": "hijacked", "body": "x"}),
+        (f"/sops/{sop}/versions/{draft}/submit/", {}),
+        (f"/sops/{sop}/versions/{draft}/publish/", {"change_summary": "x"}),
+        (f"/sops/{sop}/versions/{published}/withdraw/", {"reason": "x"}),
+        (f"/sops/{sop}/versions/{draft}/attachments/", {"file": SimpleUploadedFile("x.pdf", PDF)}),
+        (f"/sops/attachments/{r.attachment.pk}/remove/", {}),
+        (f"/sops/{sop}/adapt/", {"agency": "other-agency", "reference": "STOLEN-2"}),
+    ]
+    for url, data in posts:
+        response = pages.post(url, data)
+        assert response.status_code in (302, 400, 403, 404, 405), (role, url, response.status_code)
+    assert _state(r) == before
+
+
+def test_only_those_who_may_see_it_are_notified(
+    restricted, member, outsider, editor, publisher, home_agency, django_capture_on_commit_callbacks
+):
+    follow.subscription_set(by=outsider, target=home_agency)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.version_update(
+            version=restricted.draft, by=editor, expected_edit_count=0, body="New text"
+        )
+        services.version_publish(version=restricted.draft, by=publisher, change_summary="New")
+    about = Notification.objects.filter(sop=restricted.sop)
+    assert about.filter(recipient=member).exists()
+    assert not about.filter(recipient=outsider).exists()
