@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import os
 
 import pytest
 from django.core import mail
+from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 
+from frontline import ratelimit
 from frontline.ratelimit import Limit, ratelimit_exceeded, ratelimit_hit
 from tests.factories import PASSWORD
 
@@ -84,3 +87,23 @@ def test_password_reset_is_limited(client, member, settings):
         for n in range(4)
     ]
     assert other == [302, 302, 302, 429]
+
+
+@pytest.mark.integration
+def test_limits_hold_across_web_nodes_sharing_redis(monkeypatch):
+    """Two cache clients (two web nodes) count into the same Redis counter."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL is not set")
+    prefix = f"test-{os.getpid()}-{next(_caches)}"
+    node_a = RedisCache(url, {"KEY_PREFIX": prefix})
+    node_b = RedisCache(url, {"KEY_PREFIX": prefix})
+    limit = Limit("login-account", 3, 60)
+    for node in (node_a, node_b, node_a):
+        monkeypatch.setattr(ratelimit, "cache", node)  # the cache each node's process uses
+        ratelimit_hit(limit, "member")
+    for node in (node_a, node_b):
+        monkeypatch.setattr(ratelimit, "cache", node)
+        assert ratelimit_exceeded(limit, "member")
+    ratelimit.ratelimit_reset(limit, "member")
+    assert not ratelimit_exceeded(limit, "member")
