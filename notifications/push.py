@@ -38,10 +38,6 @@ def notification_as_dict(n: Notification) -> dict:
     }
 
 
-def message_new(n: Notification, unread: int) -> dict:
-    return {"type": "notification.new", "notification": notification_as_dict(n), "unread": unread}
-
-
 def message_unread(unread: int) -> dict:
     return {"type": "notification.unread", "unread": unread}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from network.models import Agency, Membership
 from notifications.models import TARGET_FIELDS, Notification, Subscription
@@ -29,27 +29,6 @@ def notifications_list(*, user, unread_only: bool = False) -> QuerySet[Notificat
 
 def unread_count(*, user) -> int:
     return notifications_of(user).filter(read__isnull=True).count()
-
-
-def unread_counts(*, user_ids) -> dict[int, int]:
-    """user id -> unread count, in one grouped query per chunk (for fan-out pushes).
-
-    Skips the visibility filter: the rows were just created for people who may see
-    their SOP, and the tab corrects the count on its next connect.
-    """
-    user_ids = list(user_ids)
-    counts: dict[int, int] = {}
-    for i in range(0, len(user_ids), 5000):
-        rows = (
-            Notification.objects.filter(
-                recipient_id__in=user_ids[i : i + 5000], in_app=True, read__isnull=True
-            )
-            .values("recipient_id")
-            .annotate(n=Count("id"))
-            .values_list("recipient_id", "n")
-        )
-        counts.update(rows)
-    return counts
 
 
 def notifications_after(
