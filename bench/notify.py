@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -224,6 +225,15 @@ def publish_revision(sop, publisher, n: int) -> float:
     return committed[0]
 
 
+def handler_done(wall_commit: float) -> float:
+    """Seconds from commit until the notifications handler finished (rows made, all pushed)."""
+    from events.models import Event, HandlerRun
+
+    event = Event.objects.filter(kind="sop.published").order_by("id").last()
+    run = HandlerRun.objects.filter(event=event, handler=HANDLER, finished__isnull=False).first()
+    return run.finished.timestamp() - wall_commit if run else float("nan")
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
@@ -268,17 +278,21 @@ def main() -> None:
             cookies = [session_cookie(u) for u in people[connected:size]]
             took = clients.connect(cookies)
             connected = size
-            samples = []
+            samples, handled = [], []
             for n in range(args.rounds):
                 clients.reset()
                 committed = publish_revision(sop, publisher, n)
+                wall_commit = time.time() - (time.perf_counter() - committed)
                 arrivals = clients.wait(size)
                 if len(arrivals) < size:
                     print(f"  round {n}: only {len(arrivals)} of {size} messages arrived")
                 samples.extend(a - committed for a in arrivals)
+                handled.append(handler_done(wall_commit))
                 time.sleep(0.3)  # let the search handler's task drain before the next round
+            handled = [h for h in handled if h == h]
             print(f"{size:>6} {ms(pct(samples, 50))} {ms(pct(samples, 95))} "
-                  f"{ms(pct(samples, 99))} {ms(max(samples))}  {took:6.1f}")  # fmt: skip
+                  f"{ms(pct(samples, 99))} {ms(max(samples))}  {took:6.1f}"
+                  f"   handler done (median) {ms(statistics.median(handled))}")  # fmt: skip
         fan_out(publisher, readers, args.followers)
     finally:
         clients.close()
