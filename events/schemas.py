@@ -14,6 +14,12 @@ class ExpertJoined(TypedDict):
     membership_id: int
 
 
+class ExpertUpdated(TypedDict):
+    """An expert edited their profile: what the directory and search show may differ."""
+
+    expert_id: int
+
+
 class SOPPublished(TypedDict):
     sop_id: int
     version_id: int
@@ -54,6 +60,7 @@ class SOPChanged(TypedDict):
 EVENT_SCHEMAS: dict[str, type] = {
     "sop.changed": SOPChanged,
     "expert.joined": ExpertJoined,
+    "expert.updated": ExpertUpdated,
     "sop.published": SOPPublished,
     "sop.withdrawn": SOPWithdrawn,
     "sop.review_due": SOPReviewDue,

@@ -181,4 +181,10 @@ def expert_update_profile(*, expert: Expert, by, languages=None, topics=None, **
         expert.languages.set(languages)
     if topics is not None:
         expert.topics.set(topics)
+    event_emit(
+        kind="expert.updated",
+        actor=by,
+        target=f"expert:{expert.pk}",
+        payload={"expert_id": expert.pk},
+    )
     return expert

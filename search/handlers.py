@@ -23,7 +23,7 @@ def sop_reindex(event: Event) -> None:
 
 
 def expert_reindex(event: Event) -> None:
-    """expert.joined: a vetted expert becomes findable, with their new agency."""
+    """expert.joined, expert.updated: a vetted expert becomes findable or changed their profile."""
     _queue([f"expert:{event.payload['expert_id']}"])
 
 
@@ -33,4 +33,5 @@ HANDLERS = {
     "sop.withdrawn": sop_reindex,
     "sop.changed": sop_reindex,
     "expert.joined": expert_reindex,
+    "expert.updated": expert_reindex,
 }

@@ -32,6 +32,8 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(autouse=True)
 def _test_settings(request, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Eager tasks index what tests publish: never into the developer's own index.
+    settings.FRONTLINE_INDEX_DIR = tmp_path / "index"
     # Real hashing costs ~0.3 s a user; tests make hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

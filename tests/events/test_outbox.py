@@ -23,6 +23,7 @@ def recording_handler(event):
 HANDLER = f"{__name__}.recording_handler"
 SAMPLES = {
     "expert.joined": {"expert_id": 1, "agency_id": 2, "membership_id": 3},
+    "expert.updated": {"expert_id": 1},
     "sop.published": {
         "sop_id": 1,
         "version_id": 2,

@@ -18,7 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_handlers_are_registered_for_the_events_that_change_the_index():
-    for kind in ("sop.published", "sop.withdrawn", "sop.changed", "expert.joined"):
+    for kind in (
+        "sop.published",
+        "sop.withdrawn",
+        "sop.changed",
+        "expert.joined",
+        "expert.updated",
+    ):
         assert any(path.startswith("search.handlers.") for path in handlers_for(kind)), kind
     assert not any(path.startswith("search.") for path in handlers_for("sop.adapted"))
 
@@ -116,3 +122,14 @@ def test_expert_who_joins_is_found_by_vetted_members_only(
     # Contact details are never indexed.
     assert search(member, "380").total == 0
     assert search(member, applicant.user.email.split("@")[0]).total == 0
+
+
+def test_profile_edit_updates_what_search_finds(member, django_capture_on_commit_callbacks):
+    expert = member.expert
+    with django_capture_on_commit_callbacks(execute=True):
+        network_services.expert_update_profile(expert=expert, by=member, position="Entomologist")
+    assert titles(search(member, "entomologist")) == [expert.full_name]
+    with django_capture_on_commit_callbacks(execute=True):
+        network_services.expert_update_profile(expert=expert, by=member, position="Virologist")
+    assert search(member, "entomologist").total == 0
+    assert titles(search(member, "virologist")) == [expert.full_name]
