@@ -36,6 +36,14 @@ def _test_settings(request, settings, tmp_path):
     settings.FRONTLINE_INDEX_DIR = tmp_path / "index"
     # Real hashing costs ~0.3 s a user; tests make hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rate-limit counters (sign-in, password reset, API) start from zero in every test,
+    # instead of piling up in a shared Redis across tests and runs.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{request.node.nodeid}",
+        }
+    }
 
 
 @pytest.fixture(autouse=True)
