@@ -8,7 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     FRONTLINE_VAR_DIR=/data \
     FRONTLINE_MEDIA_DIR=/data/media \
     FRONTLINE_INDEX_DIR=/data/index \
-    FRONTLINE_STATIC_ROOT=/app/staticfiles
+    FRONTLINE_STATIC_ROOT=/app/staticfiles \
+    PYTHONPATH=/app
 
 WORKDIR /app
 RUN useradd --create-home --uid 1000 frontline \
@@ -28,6 +29,7 @@ COPY webhooks ./webhooks
 COPY templates ./templates
 COPY static ./static
 COPY manage.py ./
+# Installs the dependencies; the code runs from /app (PYTHONPATH), templates and static included.
 RUN pip install --upgrade pip && pip install .
 
 # Hashed, compressed static files for WhiteNoise. The key below exists only for this step.

@@ -176,6 +176,9 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_RATE_USER", "1200/minute"),
     },
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # Count anonymous clients by REMOTE_ADDR only (daphne --proxy-headers sets it behind a
+    # proxy); a client-sent X-Forwarded-For must not buy a fresh allowance.
+    "NUM_PROXIES": 0,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -59,3 +59,14 @@ def test_token_users_have_their_own_rate(api_as, member, settings):
     client = api_as(member)
     codes = [client.get("/api/v1/topics/").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_a_forged_forwarded_for_header_buys_no_fresh_allowance(api, settings, db):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": "100/minute"},
+    }
+    codes = [
+        api.get("/api/v1/topics/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(3)
+    ]
+    assert codes == [200, 200, 429]
