@@ -1,7 +1,7 @@
 """Notification latency and fan-out, through daphne, Redis and a Celery worker.
 
 Prints figures, asserts nothing. Needs PostgreSQL and Redis; it drops and recreates its
-own database (``BENCH_DATABASE_URL``, default ``frontline_bench``) and uses Redis db 5
+own database (``BENCH_DATABASE_URL``, default ``frontline_bench``) and uses Redis db 13
 (``BENCH_REDIS_URL``), then starts one daphne and one Celery worker of its own.
 
     .venv/bin/python bench/notify.py                  # N = 1, 100, 1000; 10,000 followers
@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/frontline_bench")
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 os.environ.update(DATABASE_URL=DB_URL, REDIS_URL=REDIS_URL, LOG_LEVEL="WARNING")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontline.settings")
 sys.path.insert(0, str(ROOT))
@@ -67,16 +67,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_services(log_dir: Path) -> tuple[list[subprocess.Popen], int]:
+def start_services(log_dir: Path, web: int) -> tuple[list[subprocess.Popen], list[int]]:
+    """One Celery worker, then ``web`` daphne processes (as web nodes behind a balancer)."""
     env = dict(os.environ, PYTHONUNBUFFERED="1", ALLOWED_HOSTS="127.0.0.1")
-    port = free_port()
-    daphne = subprocess.Popen(
-        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "frontline.asgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=(log_dir / "daphne.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
+    ports = [free_port() for _ in range(web)]
+    daphnes = [
+        subprocess.Popen(
+            [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "frontline.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=(log_dir / f"daphne-{port}.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        for port in ports
+    ]
     worker_log = log_dir / "worker.log"
     worker = subprocess.Popen(
         [str(BIN / "celery"), "-A", "frontline", "worker", "-Q", "celery", "--pool", "solo",
@@ -91,15 +95,16 @@ def start_services(log_dir: Path) -> tuple[list[subprocess.Popen], int]:
         if time.monotonic() > deadline or worker.poll() is not None:
             raise SystemExit(f"worker did not start:\n{worker_log.read_text()}")
         time.sleep(0.2)
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or daphne.poll() is not None:
-                raise SystemExit("daphne did not start") from None
-            time.sleep(0.2)
-    return [daphne, worker], port
+    for port, daphne in zip(ports, daphnes, strict=True):
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or daphne.poll() is not None:
+                    raise SystemExit("daphne did not start") from None
+                time.sleep(0.2)
+    return [worker, *daphnes], ports
 
 
 def make_people(count: int, prefix: str, agency) -> list:
@@ -145,9 +150,8 @@ def session_cookie(user) -> str:
 class Clients:
     """WebSocket clients in an event loop of their own thread; they timestamp arrivals."""
 
-    def __init__(self, port: int):
-        self.url = f"ws://127.0.0.1:{port}/ws/notifications/"
-        self.origin = f"http://127.0.0.1:{port}"
+    def __init__(self, ports: list[int]):
+        self.ports = ports
         self.loop = asyncio.new_event_loop()
         self.arrivals: list[float] = []
         self.lock = threading.Lock()
@@ -157,12 +161,12 @@ class Clients:
     def run(self, coro, timeout=600):
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
-    async def _one(self, cookie: str):
+    async def _one(self, cookie: str, port: int):
         from websockets.asyncio.client import connect
 
         ws = await connect(
-            self.url,
-            origin=self.origin,
+            f"ws://127.0.0.1:{port}/ws/notifications/",
+            origin=f"http://127.0.0.1:{port}",
             additional_headers={"Cookie": cookie},
             open_timeout=60,
             max_queue=None,
@@ -180,7 +184,12 @@ class Clients:
 
     async def _connect(self, cookies: list[str], batch: int = 50):
         for i in range(0, len(cookies), batch):
-            await asyncio.gather(*(self._one(c) for c in cookies[i : i + batch]))
+            await asyncio.gather(
+                *(
+                    self._one(c, self.ports[(i + j) % len(self.ports)])
+                    for j, c in enumerate(cookies[i : i + batch])
+                )
+            )
 
     def connect(self, cookies: list[str]) -> float:
         start = time.perf_counter()
@@ -225,6 +234,15 @@ def publish_revision(sop, publisher, n: int) -> float:
     return committed[0]
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """User + system CPU time of a process (this one by default), from /proc."""
+    if pid is None:
+        t = os.times()
+        return t.user + t.system
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def handler_done(wall_commit: float) -> float:
     """Seconds from commit until the notifications handler finished (rows made, all pushed)."""
     from events.models import Event, HandlerRun
@@ -248,6 +266,7 @@ def main() -> None:
     parser.add_argument("--clients", default="1,100,1000")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--followers", type=int, default=10_000)
+    parser.add_argument("--web", type=int, default=1, help="daphne processes (clients spread)")
     args = parser.parse_args()
     sizes = [int(x) for x in args.clients.split(",")]
 
@@ -265,8 +284,9 @@ def main() -> None:
     readers = factories.agency("bench-readers", country_code="UA")
     log_dir = ROOT / "var" / "bench"
     log_dir.mkdir(parents=True, exist_ok=True)
-    processes, port = start_services(log_dir)
-    clients = Clients(port)
+    processes, ports = start_services(log_dir, args.web)
+    clients = Clients(ports)
+    print(f"{args.web} daphne process(es), 1 Celery worker (solo pool), Redis pub/sub layer")
     try:
         people = make_people(max(sizes), "bench-client-", readers)
         print(f"\nlatency, commit -> message at each client ({args.rounds} rounds each, ms)")
@@ -279,6 +299,7 @@ def main() -> None:
             took = clients.connect(cookies)
             connected = size
             samples, handled = [], []
+            cpu_before = [cpu_seconds(p.pid) for p in processes] + [cpu_seconds()]
             for n in range(args.rounds):
                 clients.reset()
                 committed = publish_revision(sop, publisher, n)
@@ -290,9 +311,19 @@ def main() -> None:
                 handled.append(handler_done(wall_commit))
                 time.sleep(0.3)  # let the search handler's task drain before the next round
             handled = [h for h in handled if h == h]
+            cpu = [
+                (after - before) / args.rounds
+                for before, after in zip(
+                    cpu_before,
+                    [cpu_seconds(p.pid) for p in processes] + [cpu_seconds()],
+                    strict=True,
+                )
+            ]
             print(f"{size:>6} {ms(pct(samples, 50))} {ms(pct(samples, 95))} "
                   f"{ms(pct(samples, 99))} {ms(max(samples))}  {took:6.1f}"
-                  f"   handler done (median) {ms(statistics.median(handled))}")  # fmt: skip
+                  f"   handler done (median) {ms(statistics.median(handled))}"
+                  f"   CPU s/round: worker {cpu[0]:.2f} daphne {sum(cpu[1:-1]):.2f} "
+                  f"clients+publisher {cpu[2]:.2f}")  # fmt: skip
         fan_out(publisher, readers, args.followers)
     finally:
         clients.close()
