@@ -51,7 +51,7 @@
     var close = document.createElement("button");
     close.type = "button";
     close.className = "toast-close";
-    close.setAttribute("aria-label", bell.getAttribute("aria-label") ? "×" : "close");
+    close.setAttribute("aria-label", toasts.getAttribute("data-close-label") || "Close");
     close.textContent = "×";
     close.addEventListener("click", function () { box.remove(); });
     box.appendChild(close);
