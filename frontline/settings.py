@@ -150,13 +150,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Rate limits (sign-in, password reset, API) count here: Redis is shared by all web nodes.
 CACHES = caches(REDIS_URL)
 
-# Absolute links in webhook payloads and mails, e.g. https://frontline.example.org
-FRONTLINE_BASE_URL = os.environ.get("FRONTLINE_BASE_URL", "http://127.0.0.1:8000")
-
 FRONTLINE_INDEX_DIR = Path(os.environ.get("FRONTLINE_INDEX_DIR", VAR_DIR / "index"))
 
 vars().update(email_settings(os.environ.get("EMAIL_URL")))
-# Absolute links in e-mails (notification links, unsubscribe) start with this.
+# Absolute links in e-mails (notification links, unsubscribe) and webhook payloads.
 FRONTLINE_BASE_URL = os.environ.get("FRONTLINE_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Frontline <noreply@frontline.local>")
 
