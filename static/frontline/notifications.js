@@ -62,11 +62,32 @@
     setTimeout(function () { box.remove(); }, 15000);
   }
 
+  // On the inbox page, a new notification also appears at the top of the list.
+  function prependToInbox(n) {
+    var list = document.getElementById("notification-list");
+    if (!list || document.getElementById("notification-" + n.id)) return;
+    var li = document.createElement("li");
+    li.id = "notification-" + n.id;
+    li.className = "notification unread";
+    li.setAttribute("data-testid", "notification");
+    var a = document.createElement("a");
+    a.href = safeLink(n.link);
+    var strong = document.createElement("strong");
+    strong.textContent = n.title;
+    a.appendChild(strong);
+    var p = document.createElement("p");
+    p.textContent = n.text || "";
+    li.appendChild(a);
+    li.appendChild(p);
+    list.insertBefore(li, list.firstChild);
+  }
+
   function receive(n) {
     if (!n || typeof n.id !== "number" || seen[n.id]) return;
     seen[n.id] = true;
     if (n.id > lastId) lastId = n.id;
     toast(n);
+    prependToInbox(n);
     document.dispatchEvent(new CustomEvent("frontline:notification", { detail: n }));
   }
 

@@ -1,5 +1,6 @@
 """Two people in Chromium: a follower's open SOP page shows the toast and the bell count
-rises without a reload when a publisher, in another browser context, publishes a revision.
+rises without a reload when a publisher, in another browser context, publishes a revision;
+the follower's second tab (the inbox) follows along.
 
 Runs against daphne (WebSockets need the real ASGI server), Redis and a Celery worker.
 """
@@ -60,6 +61,10 @@ def test_follower_sees_toast_and_bell_rise_when_a_revision_is_published(
     expect(follower.locator("#bell-link[data-live]")).to_have_count(1)
     expect(follower.get_by_test_id("unread-count")).to_be_hidden()
 
+    inbox = follower.context.new_page()  # a second tab of the same person
+    inbox.goto(f"{daphne_server}/notifications/")
+    expect(inbox.locator("#bell-link[data-live]")).to_have_count(1)
+
     reviewer = signed_in_page(new_page, daphne_server, publisher)
     reviewer.goto(f"{daphne_server}/sops/review/")
     reviewer.locator(".review-item").first.get_by_role("button", name="Approve and publish").click()
@@ -71,3 +76,11 @@ def test_follower_sees_toast_and_bell_rise_when_a_revision_is_published(
     expect(follower.get_by_test_id("unread-count")).to_have_text("1")
     expect(follower.get_by_test_id("unread-count")).to_be_visible()
     assert follower.url == f"{daphne_server}{sop.get_absolute_url()}"  # no reload, no navigation
+
+    # The other tab got it too, and its inbox list grew without a reload.
+    expect(inbox.get_by_test_id("unread-count")).to_have_text("1")
+    expect(inbox.get_by_test_id("notification").first).to_contain_text("Double-bag every sample.")
+    # Marking all read in one tab clears the bell in the other.
+    inbox.reload()
+    inbox.get_by_test_id("mark-all-read").click()
+    expect(follower.get_by_test_id("unread-count")).to_be_hidden()
