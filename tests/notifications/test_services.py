@@ -176,3 +176,17 @@ def test_inactive_users_are_not_notified(publisher, publish, home_agency):
     gone.save()
     publish(publisher=publisher)
     assert not Notification.objects.filter(recipient=gone).exists()
+
+
+def test_review_due_reaches_followers_at_every_change_but_not_major_only(
+    publisher, member, outsider, publish, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    sop = publish(publisher=publisher, review_due=datetime.date(2030, 1, 1))
+    services.subscription_set(by=outsider, target=sop, level="major")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sop_services.review_reminders_emit(today=datetime.date(2030, 1, 2)) == 1
+    due = Notification.objects.filter(kind="sop.review_due")
+    assert {n.recipient for n in due} == {member, publisher}  # the agency; no actor to skip
+    assert "due for review" in due[0].text
