@@ -77,7 +77,9 @@ def handler_run(*, event_id: int, handler: str) -> bool:
         return False
     runs = HandlerRun.objects.filter(event_id=event_id, handler=handler)
     try:
-        resolve(handler)(Event.objects.get(pk=event_id))
+        # A handler's writes land whole or not at all, so a retry starts clean.
+        with transaction.atomic():
+            resolve(handler)(Event.objects.get(pk=event_id))
     except Exception as exc:
         runs.update(claimed=None, attempts=F("attempts") + 1, last_error=repr(exc)[:2000])
         raise

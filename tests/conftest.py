@@ -15,6 +15,8 @@ from sops import services as sop_services
 from sops.models import SOP
 from tests import factories
 
+pytest_plugins = ["tests.live_services"]
+
 REQUIRED_MARKERS = {"integration", "browser"}
 
 

@@ -7,20 +7,17 @@ Runs against daphne (WebSockets need the real ASGI server), Redis and a Celery w
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
 from notifications.models import Notification
 from sops import services as sop_services
-from tests.integration.conftest import (  # noqa: F401  (fixtures shared with integration tests)
-    celery_worker_process,
-    daphne_server,
-    purge_queues,
-    running_worker,
-    services_env,
-)
 from tests.notifications.conftest import publish_new
 from tests.waiting import wait_for
+
+# The publish goes through Redis to a real Celery worker, not eager tasks.
+pytestmark = pytest.mark.integration
 
 
 def signed_in_page(new_page, base_url: str, user):
@@ -34,8 +31,8 @@ def signed_in_page(new_page, base_url: str, user):
 
 
 def test_follower_sees_toast_and_bell_rise_when_a_revision_is_published(
-    daphne_server,  # noqa: F811
-    running_worker,  # noqa: F811
+    daphne_server,
+    running_worker,
     new_page,
     publisher,
     editor,

@@ -11,11 +11,6 @@ from search.reader import drop_reader
 from sops import services
 from sops.models import SOP
 from tests import factories
-from tests.integration.conftest import (  # noqa: F401  (the real-worker fixtures, reused)
-    celery_worker_process,
-    purge_queues,
-    services_env,
-)
 
 _refs = itertools.count(1)
 
