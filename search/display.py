@@ -17,6 +17,7 @@ from network.permissions import is_vetted
 from search import highlight
 from sops.models import SOP
 from sops.permissions import visible_sops_q
+from sops.rendering import plain_text
 
 TYPE_LABELS = {"sop": _("Procedures"), "expert": _("Experts"), "agency": _("Agencies")}
 FACET_LABELS = {
@@ -72,7 +73,7 @@ def _texts(stored: list[dict], user) -> tuple[dict[str, str], set[str]]:
             .distinct()
         )
         for pk, body in rows:
-            texts[f"sop:{pk}"] = body
+            texts[f"sop:{pk}"] = plain_text(body)
         hidden = {f"sop:{pk}" for pk in pks} - set(texts)
     if by_type.get("expert"):
         if not is_vetted(user):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import markdown
 import nh3
+from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {
     "a",
@@ -80,3 +82,8 @@ def render_markdown(body: str) -> Rendered:
     )
     html = md.convert(body or "")
     return Rendered(html=sanitise(html), toc=sanitise(getattr(md, "toc", "")))
+
+
+def plain_text(body: str) -> str:
+    """The words a reader sees, without Markdown marks or HTML: for snippets and previews."""
+    return html.unescape(strip_tags(markdown.markdown(body or "", extensions=["tables"])))

@@ -61,3 +61,11 @@ def test_tables_and_safe_links_survive():
     assert "<table>" in rendered.html
     assert 'href="https://www.who.int"' in rendered.html
     assert "noopener" in rendered.html
+
+
+def test_plain_text_drops_markdown_marks_and_html():
+    from sops.rendering import plain_text
+
+    text = plain_text("## 2. Principles\n\n- **Treat** every <b>powder</b> as *dangerous* & report")
+    assert "##" not in text and "**" not in text and "<b>" not in text
+    assert "2. Principles" in text and "Treat every powder as dangerous & report" in text
