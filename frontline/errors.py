@@ -24,3 +24,11 @@ class Conflict(ActionRefused):
     """Someone else changed the thing first; the caller's data is stale."""
 
     status_code = 409
+
+
+def required_text(value: str | None, message: str) -> str:
+    """``value`` stripped, or ``ActionRefused(message)`` when it is empty (a reason, a summary)."""
+    value = (value or "").strip()
+    if not value:
+        raise ActionRefused(message)
+    return value

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from frontline.forms import any_of
 from network.models import Agency, Country, Expert, Language, Membership, Region, Topic
 
 
@@ -59,52 +60,16 @@ class ProfileForm(forms.ModelForm):
 
 class ExpertFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or position"), required=False)
-    region = forms.ModelChoiceField(
-        Region.objects.all(),
-        label=_("Region"),
-        required=False,
-        empty_label=_("Any"),
-        to_field_name="code",
-    )
-    country = forms.ModelChoiceField(
-        Country.objects.all(),
-        label=_("Country"),
-        required=False,
-        empty_label=_("Any"),
-        to_field_name="code",
-    )
-    agency = forms.ModelChoiceField(
-        Agency.objects.all(),
-        label=_("Agency"),
-        required=False,
-        empty_label=_("Any"),
-        to_field_name="code",
-    )
-    topic = forms.ModelChoiceField(
-        Topic.objects.all(),
-        label=_("Topic"),
-        required=False,
-        empty_label=_("Any"),
-        to_field_name="slug",
-    )
-    language = forms.ModelChoiceField(
-        Language.objects.all(),
-        label=_("Language"),
-        required=False,
-        empty_label=_("Any"),
-        to_field_name="code",
-    )
+    region = any_of(Region.objects.all(), _("Region"), to_field_name="code")
+    country = any_of(Country.objects.all(), _("Country"), to_field_name="code")
+    agency = any_of(Agency.objects.all(), _("Agency"), to_field_name="code")
+    topic = any_of(Topic.objects.all(), _("Topic"), to_field_name="slug")
+    language = any_of(Language.objects.all(), _("Language"), to_field_name="code")
     trainer = forms.BooleanField(label=_("Trainers only"), required=False)
 
 
 class AgencyFilterForm(forms.Form):
-    country = forms.ModelChoiceField(
-        Country.objects.all(),
-        label=_("Country"),
-        required=False,
-        empty_label=_("Any"),
-        to_field_name="code",
-    )
+    country = any_of(Country.objects.all(), _("Country"), to_field_name="code")
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Any kind")), *Agency.Kind.choices]
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from events.services import event_emit
-from frontline.errors import ActionRefused, NotAllowed
+from frontline.errors import ActionRefused, NotAllowed, required_text
 from network.models import Agency, Country, Expert, Membership
 from network.permissions import ROLE_RANK, can_vet, forget_roles
 
@@ -113,9 +113,7 @@ def membership_approve(*, membership: Membership, by) -> Membership:
 
 @transaction.atomic
 def membership_reject(*, membership: Membership, by, reason: str) -> Membership:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ActionRefused(_("Give a reason: the applicant will see it."))
+    reason = required_text(reason, _("Give a reason: the applicant will see it."))
     membership = _locked_pending(membership, by)
     membership.status = Membership.Status.REJECTED
     membership.decided = timezone.now()

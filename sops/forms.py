@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from frontline.forms import any_of
 from network.models import Agency, Country, Language, Membership, Topic
 from sops.models import SOP, SOPVersion
 from sops.selectors import agencies_where
@@ -31,42 +32,14 @@ def editor_agencies(user, exclude: int | None = None):
 
 class SOPFilterForm(forms.Form):
     q = forms.CharField(label=_("Title or reference"), required=False)
-    agency = forms.ModelChoiceField(
-        Agency.objects.order_by("name"),
-        label=_("Agency"),
-        required=False,
-        empty_label=_("Any"),
-        to_field_name="code",
-    )
-    country = forms.ModelChoiceField(
-        Country.objects.all(),
-        label=_("Applies in"),
-        required=False,
-        empty_label=_("Any"),
-        to_field_name="code",
-    )
-    topic = forms.ModelChoiceField(
-        Topic.objects.filter(kind=Topic.Kind.AREA),
-        label=_("CBRN area"),
-        required=False,
-        empty_label=_("Any"),
-        to_field_name="slug",
-    )
-    category = forms.ModelChoiceField(
-        Topic.objects.filter(kind=Topic.Kind.CATEGORY),
-        label=_("CBRN category"),
-        required=False,
-        empty_label=_("Any"),
-        to_field_name="slug",
+    agency = any_of(Agency.objects.order_by("name"), _("Agency"), to_field_name="code")
+    country = any_of(Country.objects.all(), _("Applies in"), to_field_name="code")
+    topic = any_of(Topic.objects.filter(kind=Topic.Kind.AREA), _("CBRN area"), to_field_name="slug")
+    category = any_of(
+        Topic.objects.filter(kind=Topic.Kind.CATEGORY), _("CBRN category"), to_field_name="slug"
     )
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
-    language = forms.ModelChoiceField(
-        Language.objects.all(),
-        label=_("Language"),
-        required=False,
-        empty_label=_("Any"),
-        to_field_name="code",
-    )
+    language = any_of(Language.objects.all(), _("Language"), to_field_name="code")
 
 
 class SOPCreateForm(forms.Form):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from events.services import event_emit
-from frontline.errors import ActionRefused, Conflict, NotAllowed
+from frontline.errors import ActionRefused, Conflict, NotAllowed, required_text
 from network.models import Agency, Language
 from sops.files import ALLOWED, sha256_of, sniff_content_type
 from sops.models import SOP, Acknowledgement, Attachment, SOPVersion
@@ -205,9 +205,7 @@ def version_submit(*, version: SOPVersion, by) -> SOPVersion:
 @transaction.atomic
 def version_return(*, version: SOPVersion, by, reason: str) -> SOPVersion:
     """Send a version in review back to its editors, saying why."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ActionRefused(_("Say why the draft goes back: the editors will see it."))
+    reason = required_text(reason, _("Say why the draft goes back: the editors will see it."))
     version = _locked(version)
     _require_publisher(by, version.sop)
     _require_status(version, Status.IN_REVIEW, action=_("return"))
@@ -279,9 +277,9 @@ def version_publish(*, version: SOPVersion, by, change_summary: str | None = Non
 @transaction.atomic
 def version_withdraw(*, version: SOPVersion, by, reason: str) -> SOPVersion:
     """Withdraw the published version: the procedure no longer applies."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ActionRefused(_("Say why the procedure is withdrawn: its readers will see it."))
+    reason = required_text(
+        reason, _("Say why the procedure is withdrawn: its readers will see it.")
+    )
     version = _locked(version)
     sop = SOP.objects.select_for_update().get(pk=version.sop_id)
     _require_publisher(by, sop)
