@@ -1,0 +1,284 @@
+"""Pages that change procedures: editor, workflow buttons, adapt, acknowledge, attachments.
+
+Each calls one service and shows its refusal as it is; see sops.services for the rules.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from frontline.errors import ActionRefused, Conflict
+from network.models import Membership
+from sops import selectors, services
+from sops.diff import word_diff
+from sops.forms import (
+    AdaptForm,
+    AttachmentForm,
+    PublishForm,
+    ReasonForm,
+    RevisionForm,
+    SOPCreateForm,
+    VersionForm,
+)
+from sops.models import Attachment, SOPVersion
+from sops.permissions import can_view_version
+from sops.rendering import render_markdown
+from sops.views import sop_or_404, version_or_404
+
+
+def _act(request, action, success: str, back: str, then=None):
+    """Run a service call. Refused: show why and go ``back``; done: say so and go to
+    ``then(result)`` (or ``back``)."""
+    try:
+        result = action()
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, success)
+    return redirect(then(result) if then else back)
+
+
+@login_required
+def sop_create(request):
+    form = SOPCreateForm(request.POST or None, user=request.user)
+    if not form.fields["agency"].queryset.exists():
+        raise PermissionDenied(_("Only editors and publishers of an agency write procedures."))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            draft = services.sop_create(by=request.user, **data)
+        except ActionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Draft created. Write it, then submit it for review."))
+            return redirect("sops:edit", draft.sop_id, draft.pk)
+    return render(
+        request, "sops/sop_create.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _editor_context(version: SOPVersion, form, attachment_form=None, **extra) -> dict:
+    return {
+        "sop": version.sop,
+        "version": version,
+        "form": form,
+        "attachment_form": attachment_form or AttachmentForm(),
+        "attachments": version.attachments.all(),
+        **extra,
+    }
+
+
+@login_required
+def version_edit(request, sop_id: int, pk: int):
+    """The draft editor. The hidden edit count makes a stale save a conflict, not a loss."""
+    version = version_or_404(request, sop_id, pk)
+    if request.method != "POST":
+        if not version.is_editable:
+            messages.error(
+                request,
+                _("This version is %(status)s and can no longer be changed: start a revision.")
+                % {"status": version.get_status_display().lower()},
+            )
+            return redirect(version.get_absolute_url())
+        form = VersionForm(instance=version)
+        return render(request, "sops/version_edit.html", _editor_context(version, form))
+    form = VersionForm(request.POST, instance=SOPVersion.objects.get(pk=version.pk))
+    status, extra = 400, {}
+    if form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "edit_count"}
+        try:
+            services.version_update(
+                version=version,
+                by=request.user,
+                expected_edit_count=form.cleaned_data["edit_count"],
+                **fields,
+            )
+        except Conflict as exc:
+            saved = SOPVersion.objects.get(pk=version.pk)
+            form.add_error(None, exc.message)
+            form.take_current_edit_count(saved)
+            status = 409
+            extra = {"saved": saved, "conflict_diff": word_diff(saved.body, fields["body"])}
+        except ActionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            if "submit" in request.POST:
+                return _act(
+                    request,
+                    lambda: services.version_submit(version=version, by=request.user),
+                    _("Saved and submitted for review: the agency's publishers will see it."),
+                    version.get_absolute_url(),
+                )
+            messages.success(request, _("Draft saved."))
+            return redirect("sops:edit", sop_id, pk)
+    version.refresh_from_db()
+    return render(
+        request, "sops/version_edit.html", _editor_context(version, form, **extra), status=status
+    )
+
+
+@login_required
+@require_POST
+def preview(request):
+    """Render Markdown exactly as the published page will (same sanitiser), for the editor."""
+    if selectors.agencies_where(request.user, Membership.Role.EDITOR) == []:
+        raise PermissionDenied
+    rendered = render_markdown(request.POST.get("body", ""))
+    return render(request, "sops/_preview.html", {"rendered": rendered})
+
+
+@login_required
+@require_POST
+def version_submit(request, sop_id: int, pk: int):
+    version = version_or_404(request, sop_id, pk)
+    return _act(
+        request,
+        lambda: services.version_submit(version=version, by=request.user),
+        _("Submitted for review: the agency's publishers will see it."),
+        version.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def version_publish(request, sop_id: int, pk: int):
+    version = version_or_404(request, sop_id, pk)
+    form = PublishForm(request.POST)
+    # Blank keeps the summary the editors wrote on the draft.
+    summary = (form.cleaned_data["change_summary"] if form.is_valid() else "") or None
+    return _act(
+        request,
+        lambda: services.version_publish(version=version, by=request.user, change_summary=summary),
+        _("Published."),
+        version.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def version_return(request, sop_id: int, pk: int):
+    version = version_or_404(request, sop_id, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        lambda: services.version_return(version=version, by=request.user, reason=reason),
+        _("Returned to the editors with your reason."),
+        version.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def version_withdraw(request, sop_id: int, pk: int):
+    version = version_or_404(request, sop_id, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        lambda: services.version_withdraw(version=version, by=request.user, reason=reason),
+        _("The procedure is withdrawn."),
+        version.sop.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def version_acknowledge(request, sop_id: int, pk: int):
+    version = version_or_404(request, sop_id, pk)
+    return _act(
+        request,
+        lambda: services.version_acknowledge(version=version, by=request.user),
+        _("Thank you: your acknowledgement is recorded."),
+        version.sop.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def sop_revise(request, pk: int):
+    sop = sop_or_404(request, pk)
+    form = RevisionForm(request.POST)
+    kind = form.cleaned_data["change_kind"] if form.is_valid() else ""
+    return _act(
+        request,
+        lambda: services.version_start_revision(sop=sop, by=request.user, change_kind=kind),
+        _("A new draft is open, starting from the published text."),
+        sop.get_absolute_url(),
+        then=lambda draft: reverse("sops:edit", args=[sop.pk, draft.pk]),
+    )
+
+
+@login_required
+def sop_adapt(request, pk: int):
+    """Start one's own agency's procedure from a published version of another agency's."""
+    sop = sop_or_404(request, pk)
+    version_id = request.POST.get("version") or request.GET.get("version")
+    source = sop.current_version
+    if version_id:
+        source = version_or_404(request, sop.pk, int(version_id) if version_id.isdigit() else 0)
+    if source is None:
+        raise Http404(_("Nothing published to adapt."))
+    form = AdaptForm(request.POST or None, user=request.user, source_agency_id=sop.agency_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            draft = services.sop_adapt(
+                source=source,
+                agency=data["agency"],
+                reference=data["reference"],
+                title=data["title"] or None,
+                by=request.user,
+            )
+        except ActionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your adaptation is a draft: localise it, then submit it."))
+            return redirect("sops:edit", draft.sop_id, draft.pk)
+    return render(
+        request,
+        "sops/sop_adapt.html",
+        {"sop": sop, "source": source, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def attachment_add(request, sop_id: int, pk: int):
+    version = version_or_404(request, sop_id, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                version=version, by=request.user, uploaded=form.cleaned_data["file"]
+            )
+        except ActionRefused as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, _("File attached."))
+            return redirect("sops:edit", sop_id, pk)
+    context = _editor_context(version, VersionForm(instance=version), attachment_form=form)
+    return render(request, "sops/version_edit.html", context, status=400)
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk: int):
+    attachment = get_object_or_404(Attachment.objects.select_related("version__sop"), pk=pk)
+    version = attachment.version
+    if not can_view_version(request.user, version):
+        raise Http404
+    return _act(
+        request,
+        lambda: services.attachment_remove(attachment=attachment, by=request.user),
+        _("File removed."),
+        reverse("sops:edit", args=[version.sop_id, version.pk]),
+    )
