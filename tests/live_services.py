@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -132,33 +133,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def daphne_server(services_env, tmp_path):
-    """The real ASGI app under daphne; yields its base URL (http://127.0.0.1:PORT)."""
+@contextmanager
+def start_daphne(env: dict, log: Path):
+    """Serve the ASGI app under a daphne subprocess with ``env``; yields its base URL."""
     port = free_port()
-    log = tmp_path / "daphne.log"
     process = subprocess.Popen(
         [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "frontline.asgi:application"],
         cwd=ROOT,
-        env=services_env,
+        env=env,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(f"daphne exited:\n{log.read_text()}") from None
-            time.sleep(0.1)
-    else:
-        process.kill()
-        raise RuntimeError(f"daphne did not start:\n{log.read_text()}")
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"daphne did not start:\n{log.read_text()}") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def daphne_server(services_env, tmp_path):
+    """The real ASGI app under daphne, on the test database and Redis; yields its base URL."""
+    with start_daphne(services_env, tmp_path / "daphne.log") as base_url:
+        yield base_url

@@ -4,74 +4,16 @@ created on the token page; a follower in another agency is notified and finds it
 
 from __future__ import annotations
 
-import http.cookiejar
-import json
-import re
-import urllib.error
-import urllib.request
 import uuid
 
 import pytest
 
 from search.reader import drop_reader
 from tests.factories import PASSWORD, language
+from tests.http_client import signed_in_system
 from tests.waiting import wait_for
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-class Http:
-    """A tiny client: cookies for the pages, a bearer token for the API."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
-        self.token = ""
-
-    def call(self, method, path, body=None, headers=None, content_type=None):
-        headers = dict(headers or {})
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        if isinstance(body, dict) and content_type is None:
-            body, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
-        elif content_type:
-            headers["Content-Type"] = content_type
-        request = urllib.request.Request(self.base + path, body, headers, method=method)
-        try:
-            with self.opener.open(request, timeout=20) as response:
-                return response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as exc:
-            return exc.code, dict(exc.headers), exc.read()
-
-    def json(self, method, path, body=None, headers=None):
-        status, response_headers, raw = self.call(method, path, body, headers)
-        return status, response_headers, json.loads(raw or b"null")
-
-    def form(self, path: str, fields: dict) -> str:
-        """GET a page for its CSRF token, then POST the form as a browser would."""
-        _status, _headers, page = self.call("GET", path)
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-        data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
-        _status, _headers, raw = self.call(
-            "POST",
-            path,
-            data,
-            headers={"Referer": self.base + path},
-            content_type="application/x-www-form-urlencoded",
-        )
-        return raw.decode()
-
-
-def _system_for(base: str, username: str) -> Http:
-    client = Http(base)
-    client.form("/accounts/login/", {"username": username, "password": PASSWORD})
-    page = client.form("/profile/api-tokens/", {"name": f"{username}'s system"})
-    found = re.search(r"<code>(fl_[\w-]+)</code>", page)
-    assert found, page[:3000]
-    client.token = found.group(1)
-    client.cookies.clear()  # from here on, only the token speaks
-    return client
 
 
 def _multipart(name: str, content: bytes) -> tuple[bytes, str]:
@@ -104,8 +46,8 @@ def test_api_workflow_on_real_services(
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
     language()
-    agency_system = _system_for(daphne_server, "publisher")
-    follower = _system_for(daphne_server, "outsider")
+    agency_system = signed_in_system(daphne_server, "publisher", PASSWORD)
+    follower = signed_in_system(daphne_server, "outsider", PASSWORD)
 
     status, _h, first = agency_system.json(
         "POST",
