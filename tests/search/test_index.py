@@ -75,7 +75,8 @@ def test_check_on_a_healthy_index_says_so(two_sops):
 
 
 def _segment_files(path):
-    return sorted(p for p in path.iterdir() if p.suffix == ".seg")
+    """A segment's data: its terms and postings (plain files; see search.index.WRITER_OPTIONS)."""
+    return sorted(p for p in path.iterdir() if p.suffix in {".seg", ".trm", ".pst"})
 
 
 def _toc_files(path):
@@ -142,3 +143,11 @@ def test_rebuild_keeps_serving_the_old_index_until_the_swap(two_sops, member, se
         p.name for p in settings.FRONTLINE_INDEX_DIR.parent.iterdir() if ".build-" in p.name
     ]
     assert leftovers == []
+
+
+def test_segments_are_plain_files_so_readers_do_not_copy_the_index(two_sops, settings):
+    index.rebuild()
+    index.update([f"sop:{two_sops[0].pk}"])
+    files = list(settings.FRONTLINE_INDEX_DIR.iterdir())
+    assert not [p for p in files if p.suffix == ".seg"]  # no compound segment files
+    assert [p for p in files if p.suffix == ".pst"]
