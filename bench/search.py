@@ -18,7 +18,6 @@ import json
 import os
 import random
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -226,15 +225,18 @@ def main():
     # The rebuild runs as an operator runs it, `manage.py search_rebuild` in its own
     # process, so its peak memory is the rebuild's own, not this script's corpus.
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "search_rebuild"],
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "search_rebuild", "--quiet-progress"],
         cwd=ROOT,
         check=True,
-        stdout=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
     )
     build_s = time.perf_counter() - started
     count = documents.count_documents()
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    # The command reports its own peak (VmHWM); the children's ru_maxrss would include
+    # this script's memory, which a spawned child shares until it execs.
+    peak_mb = float(re.search(r"peak memory (\d+) MB", done.stdout).group(1))
     size_mb = dir_size(index.index_dir()) / 1e6
     print(
         f"rebuild (manage.py search_rebuild): {count} documents in {build_s:.1f} s = "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import resource
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
@@ -29,7 +31,8 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Indexed {count} documents into {index.index_dir()} in {elapsed:.1f} s."
+                f"Indexed {count} documents into {index.index_dir()} in {elapsed:.1f} s; "
+                f"peak memory {peak_memory_mb():.0f} MB."
             )
         )
 
@@ -40,3 +43,18 @@ class Command(BaseCommand):
         line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
         self.stdout.write(line, ending="")
         self.stdout.flush()
+
+
+def peak_memory_mb() -> float:
+    """This process's own peak resident memory.
+
+    Linux's VmHWM belongs to the running program only; ``ru_maxrss`` would also count the
+    parent's memory that a freshly spawned child briefly shares before it execs, which
+    made a rebuild started from a large process look as large as its parent.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
