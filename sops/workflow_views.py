@@ -161,31 +161,40 @@ def version_publish(request, sop_id: int, pk: int):
     )
 
 
-@login_required
-@require_POST
-def version_return(request, sop_id: int, pk: int):
+def _with_reason(request, sop_id: int, pk: int, action, success: str, back_to_sop: bool):
+    """Return and withdraw: a reason from the form, handed to the service, which requires it."""
     version = version_or_404(request, sop_id, pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    back = version.sop.get_absolute_url() if back_to_sop else version.get_absolute_url()
     return _act(
+        request, lambda: action(version=version, by=request.user, reason=reason), success, back
+    )
+
+
+@login_required
+@require_POST
+def version_return(request, sop_id: int, pk: int):
+    return _with_reason(
         request,
-        lambda: services.version_return(version=version, by=request.user, reason=reason),
+        sop_id,
+        pk,
+        services.version_return,
         _("Returned to the editors with your reason."),
-        version.get_absolute_url(),
+        back_to_sop=False,
     )
 
 
 @login_required
 @require_POST
 def version_withdraw(request, sop_id: int, pk: int):
-    version = version_or_404(request, sop_id, pk)
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _act(
+    return _with_reason(
         request,
-        lambda: services.version_withdraw(version=version, by=request.user, reason=reason),
+        sop_id,
+        pk,
+        services.version_withdraw,
         _("The procedure is withdrawn."),
-        version.sop.get_absolute_url(),
+        back_to_sop=True,
     )
 
 

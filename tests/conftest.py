@@ -1,6 +1,6 @@
 """Personas and shared fixtures.
 
-Integration and browser tests skip when their service is missing on a developer's
+Integration, browser and corpus tests skip when what they need is missing on a developer's
 machine; with ``FRONTLINE_REQUIRE_ALL=1`` (as ``.ci/run`` sets) such a skip is a failure.
 """
 
@@ -17,7 +17,7 @@ from tests import factories
 
 pytest_plugins = ["tests.live_services"]
 
-REQUIRED_MARKERS = {"integration", "browser"}
+REQUIRED_MARKERS = {"integration", "browser", "corpus"}
 
 
 @pytest.hookimpl(hookwrapper=True)
