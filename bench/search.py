@@ -40,6 +40,11 @@ def parse_args():
     p.add_argument("--database-url", default="", help="default: SQLite in a temp dir")
     p.add_argument("--workdir", default="", help="default: a temp dir")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument(
+        "--reuse",
+        action="store_true",
+        help="query figures only, on the database and index an earlier run left in --workdir",
+    )
     return p.parse_args()
 
 
@@ -212,6 +217,12 @@ def main():
     texts = load_corpus(Path(args.corpus))
     paras = paragraphs_of(texts)
     print(f"corpus: {len(texts)} English documents, {len(paras)} passages; workdir {workdir}")
+    if args.reuse:
+        from django.contrib.auth import get_user_model
+
+        publisher = get_user_model().objects.get(username="bench-publisher")
+        query_figures(args, rng, paras, publisher)
+        return
 
     started = time.perf_counter()
     publisher, sops = build_data(args, rng, paras)
