@@ -2,7 +2,8 @@
 
 Multi-field parsing with boosts, phrases in quotes, ``prefix*``, ``fuzzy~``. Prefix,
 wildcard and fuzzy terms expand to at most ``MAX_EXPANSIONS`` terms (the most common
-ones), so "s*" costs no more than a few ordinary terms.
+ones), so "s*" costs no more than a few ordinary terms; prefix and fuzzy terms are
+expanded from the term lists ``search.lexicon`` keeps in memory.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from itertools import islice
 from whoosh import qparser
 from whoosh import query as wq
 
+from search import lexicon
 from search.analysis import fold
 from search.schema import field_boosts, text_fields
 
@@ -34,7 +36,7 @@ def _bounded(btexts, reader, fieldname: str) -> list:
 
 class BoundedPrefix(wq.Prefix):
     def _btexts(self, ixreader):
-        return _bounded(super()._btexts(ixreader), ixreader, self.fieldname)
+        return lexicon.prefix_terms(ixreader, self.fieldname, self.text, MAX_EXPANSIONS)
 
 
 class BoundedWildcard(wq.Wildcard):
@@ -44,7 +46,9 @@ class BoundedWildcard(wq.Wildcard):
 
 class BoundedFuzzy(wq.FuzzyTerm):
     def _btexts(self, ixreader):
-        return _bounded(super()._btexts(ixreader), ixreader, self.fieldname)
+        return lexicon.similar_terms(
+            ixreader, self.fieldname, self.text, self.maxdist, self.prefixlength, MAX_EXPANSIONS
+        )
 
 
 def _bound(q: wq.Query) -> wq.Query:

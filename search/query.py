@@ -14,11 +14,13 @@ import time
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from pyroaring import FrozenBitMap
 from whoosh import collectors, sorting
 from whoosh import query as wq
 
 from network.permissions import approved_roles, is_vetted
-from search import display, parsing
+from search import display, lexicon, parsing
+from search.matching import Budget, matching_docs
 from search.reader import Reader, get_reader, report_broken
 from search.schema import FACET_FIELDS, FACETS
 
@@ -77,7 +79,7 @@ class SearchResults:
         return self.page > 1
 
 
-def visible_docs(reader: Reader, user) -> frozenset | None:
+def visible_docs(reader: Reader, user) -> FrozenBitMap | None:
     """Document numbers ``user`` may see; ``None`` means everything (platform staff)."""
     if user is not None and user.is_authenticated and user.is_staff:
         return None
@@ -86,16 +88,15 @@ def visible_docs(reader: Reader, user) -> frozenset | None:
     key = ("visible", vetted, agencies)
     found = reader.cache.get(key)
     if found is None:
-        allowed = set(reader.docset("visibility", "public"))
+        allowed = [reader.docset("visibility", "public")]
         if vetted:
-            allowed |= reader.docset("visibility", "network")
-            for agency_id in agencies:
-                allowed |= reader.docset("allowed", str(agency_id))
-        found = reader.cache[key] = frozenset(allowed)
+            allowed.append(reader.docset("visibility", "network"))
+            allowed += [reader.docset("allowed", str(agency_id)) for agency_id in agencies]
+        found = reader.cache[key] = FrozenBitMap.union(*allowed)
     return found
 
 
-def _mask(reader: Reader, user, filters: dict) -> frozenset | None:
+def _mask(reader: Reader, user, filters: dict) -> FrozenBitMap | None:
     mask = visible_docs(reader, user)
     for name, value in filters.items():
         docs = reader.docset(FACET_FIELDS[name], value)
@@ -113,15 +114,10 @@ def clean_filters(raw) -> dict[str, str]:
     return filters
 
 
-def _matched(reader: Reader, q, mask, deadline: float) -> tuple[set, bool]:
-    """Every visible match (for the count and facets), cut short at the deadline."""
-    found: set[int] = set()
-    searcher = reader.searcher
-    for n, docnum in enumerate(searcher.docs_for_query(q)):
-        found.add(docnum)
-        if n & 1023 == 0 and time.monotonic() > deadline:
-            return (found if mask is None else found & mask), True
-    return (found if mask is None else found & mask), False
+def _matched(reader: Reader, q, mask, budget: Budget) -> FrozenBitMap:
+    """Every visible match (for the count and facets)."""
+    found = matching_docs(reader, q, budget)
+    return found if mask is None else found & mask
 
 
 def _facets(reader: Reader, matched, filters: dict) -> dict[str, list[FacetValue]]:
@@ -130,7 +126,7 @@ def _facets(reader: Reader, matched, filters: dict) -> dict[str, list[FacetValue
         fieldname = FACET_FIELDS[name]
         counts = []
         for value in reader.values(fieldname):
-            count = len(reader.docset(fieldname, value) & matched)
+            count = reader.docset(fieldname, value).intersection_cardinality(matched)
             if count or filters.get(name) == value:
                 counts.append((count, value))
         counts.sort(key=lambda cv: (-cv[0], cv[1]))
@@ -178,13 +174,13 @@ def _top(reader: Reader, q, allow, limit: int, sort: str, deadline: float):
 
 
 def _run(reader: Reader, q, mask, filters, page, per_page, sort):
-    deadline = time.monotonic() + TIME_LIMIT
-    matched, cut = _matched(reader, q, mask, deadline)
+    budget = Budget(TIME_LIMIT)
+    matched = _matched(reader, q, mask, budget)
+    cut = budget.cut
     if not matched:
         return [], 0, {}, cut, q
-    results, timed_out = _top(
-        reader, q, matched, page * per_page, sort, max(deadline, time.monotonic() + RANKING_GRACE)
-    )
+    deadline = max(budget.deadline, time.monotonic() + RANKING_GRACE)
+    results, timed_out = _top(reader, q, matched, page * per_page, sort, deadline)
     docnums = [hit.docnum for hit in results][(page - 1) * per_page : page * per_page]
     stored = [reader.searcher.stored_fields(d) for d in docnums]
     return stored, len(matched), _facets(reader, matched, filters), cut or timed_out, q
@@ -315,7 +311,7 @@ def _suggest(reader: Reader, text: str, schema, mask) -> tuple[str, object]:
     sq = parsing.parse(suggestion, schema)
     if sq is None:
         return "", None
-    matched, _cut = _matched(reader, sq, mask, time.monotonic() + TIME_LIMIT)
+    matched = _matched(reader, sq, mask, Budget(TIME_LIMIT))
     return (suggestion, sq) if matched else ("", None)
 
 
@@ -327,9 +323,9 @@ def _known(ixreader, word: str) -> bool:
 
 def _closest(ixreader, word: str) -> str:
     for maxdist in (1, 2) if len(word) > 4 else (1,):
-        candidates = list(ixreader.terms_within("spell", word, maxdist, prefix=1))
+        candidates = lexicon.similar_terms(ixreader, "spell", word, maxdist, 1, limit=1)
         if candidates:
-            return max(candidates, key=lambda t: (ixreader.doc_frequency("spell", t), t))
+            return candidates[0].decode("utf-8")
     return ""
 
 

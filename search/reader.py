@@ -1,8 +1,9 @@
 """One open searcher per thread, refreshed when the index changes, with cached doc sets.
 
-Visibility and facet filters are sets of document numbers computed once per index
-generation (cached here), so a search intersects sets in C instead of running filter
-queries. A rebuild swaps the directory and writes a new build id: that reopens.
+Visibility filters, facet values and the terms searched for are sets of document
+numbers (Roaring bitmaps: compact, and intersected and counted in C) computed once per
+index generation and cached here, so a search combines sets instead of stepping
+Whoosh's matchers. A rebuild swaps the directory and writes a new build id: that reopens.
 """
 
 from __future__ import annotations
@@ -10,14 +11,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 
-from whoosh import query as wq
+from pyroaring import FrozenBitMap
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
 
 from search.index import IndexUnavailable, index_dir, open_index, read_meta
 
 log = logging.getLogger(__name__)
 _local = threading.local()
 REPAIR_EVERY = 60.0
+# Term doc sets kept per reader (least recently used dropped first). A set of 30,000
+# documents is at most ~4 KB as a bitmap, so this bounds the cache near 20 MB.
+MAX_TERM_SETS = 5000
 # Index path -> when this process last asked for its repair.
 _repairs_asked: dict[str, float] = {}
 
@@ -31,6 +38,7 @@ class Reader:
         self.ix = open_index(path)
         self.searcher = self.ix.searcher()
         self.cache: dict = {}
+        self.terms: OrderedDict[tuple[str, str], FrozenBitMap] = OrderedDict()
 
     def refresh_if_changed(self) -> None:
         """Open a new searcher after a commit.
@@ -41,6 +49,7 @@ class Reader:
         if not self.searcher.up_to_date():
             old, self.searcher = self.searcher, self.ix.searcher()
             self.cache = {}
+            self.terms = OrderedDict()
             old.close()
 
     def close(self) -> None:
@@ -50,14 +59,32 @@ class Reader:
         except Exception:  # closing a broken index must not hide why it broke
             log.debug("closing search reader failed", exc_info=True)
 
-    def docset(self, fieldname: str, value: str) -> frozenset:
-        """Document numbers holding ``value`` in ``fieldname`` (deleted ones excluded)."""
-        key = ("term", fieldname, value)
-        found = self.cache.get(key)
-        if found is None:
-            found = frozenset(self.searcher.docs_for_query(wq.Term(fieldname, value)))
-            self.cache[key] = found
+    def docset(self, fieldname: str, text: str) -> FrozenBitMap:
+        """Document numbers holding the term ``text`` in ``fieldname`` (deleted ones
+        excluded)."""
+        key = (fieldname, text)
+        terms = self.terms
+        found = terms.get(key)
+        if found is not None:
+            terms.move_to_end(key)
+            return found
+        found = terms[key] = FrozenBitMap(self._postings(fieldname, text))
+        if len(terms) > MAX_TERM_SETS:
+            terms.popitem(last=False)
         return found
+
+    def _postings(self, fieldname: str, text: str):
+        btext = self.ix.schema[fieldname].to_bytes(text)
+        for segreader, offset in self.searcher.reader().leaf_readers():
+            if (fieldname, btext) not in segreader:
+                continue
+            matcher, deleted = segreader.postings(fieldname, btext), ()
+            if isinstance(matcher, FilterMatcher):  # the segment has deletions
+                matcher, deleted = matcher.child, segreader.deleted_docs_set
+            if offset or deleted:
+                yield from (offset + d for d in posting_ids(matcher) if d not in deleted)
+            else:
+                yield from posting_ids(matcher)
 
     def values(self, fieldname: str) -> list[str]:
         """Every value indexed in a facet field."""
@@ -68,13 +95,26 @@ class Reader:
             self.cache[key] = found
         return found
 
-    def all_docs(self) -> frozenset:
+    def all_docs(self) -> FrozenBitMap:
         key = ("all",)
         found = self.cache.get(key)
         if found is None:
-            found = frozenset(self.searcher.reader().all_doc_ids())
+            found = FrozenBitMap(self.searcher.reader().all_doc_ids())
             self.cache[key] = found
         return found
+
+
+def posting_ids(matcher):
+    """One term's document numbers, a block at a time where the codec allows (Whoosh's
+    generic ``all_ids`` makes three method calls per posting)."""
+    if type(matcher) is not W3LeafMatcher:
+        yield from matcher.all_ids()
+        return
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        yield from matcher._ids[matcher._i :]
+        matcher._next_block()
 
 
 def get_reader() -> Reader:
