@@ -58,8 +58,9 @@ def _url(doctype: str, stored: dict) -> str:
         return ""
 
 
-def _texts(stored: list[dict], user) -> tuple[dict[str, str], set[str]]:
-    """Text to cut snippets from, by key; and the SOP keys the database says to drop."""
+def _texts(stored: list[dict], user, terms: frozenset | None) -> tuple[dict[str, str], set[str]]:
+    """Text to cut snippets from, by key (none when ``terms`` is None: no snippets);
+    and the keys the database says to drop."""
     by_type: dict[str, list[int]] = {}
     for s in stored:
         by_type.setdefault(s["doctype"], []).append(s["pk"])
@@ -69,20 +70,24 @@ def _texts(stored: list[dict], user) -> tuple[dict[str, str], set[str]]:
         rows = (
             SOP.objects.filter(pk__in=pks, current_version__isnull=False)
             .filter(visible_sops_q(user))
-            .values_list("pk", "current_version__body")
+            .values_list("pk", "current_version__body" if terms is not None else "pk")
             .distinct()
         )
+        shown = set()
         for pk, body in rows:
-            texts[f"sop:{pk}"] = plain_text(body)
-        hidden = {f"sop:{pk}" for pk in pks} - set(texts)
+            shown.add(pk)
+            if terms is not None:
+                texts[f"sop:{pk}"] = plain_text(highlight.passage(body, terms))
+        hidden = {f"sop:{pk}" for pk in set(pks) - shown}
     if by_type.get("expert"):
         if not is_vetted(user):
             hidden |= {f"expert:{pk}" for pk in by_type["expert"]}
-        for pk, position, bio in Expert.objects.filter(pk__in=by_type["expert"]).values_list(
-            "pk", "position", "bio"
-        ):
-            texts[f"expert:{pk}"] = f"{position}. {bio}" if position else bio
-    if by_type.get("agency"):
+        if terms is not None:
+            for pk, position, bio in Expert.objects.filter(
+                pk__in=by_type["expert"]
+            ).values_list("pk", "position", "bio"):
+                texts[f"expert:{pk}"] = f"{position}. {bio}" if position else bio
+    if by_type.get("agency") and terms is not None:
         for pk, description in Agency.objects.filter(pk__in=by_type["agency"]).values_list(
             "pk", "description"
         ):
@@ -94,7 +99,7 @@ def hits_for(stored: list[dict], *, user, terms: frozenset, highlight: bool) -> 
     """Hits for stored index documents, in order, minus any the database now hides."""
     if not stored:
         return []
-    texts, hidden = _texts(stored, user)
+    texts, hidden = _texts(stored, user, terms if highlight else None)
     hits = []
     for s in stored:
         if s["key"] in hidden:

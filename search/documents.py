@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Prefetch, QuerySet
 
 from network.models import Agency, Expert, Membership, Topic
-from search.analysis import family
+from search.analysis import distinct_words, family
 from sops.models import SOP
 
 CHUNK = 200
@@ -84,7 +84,7 @@ def sop_document(sop: SOP) -> dict:
             if sop.visibility == SOP.Visibility.AGENCY
             else "",
             "date": version.published,
-            "spell": f"{version.title}\n{body}",
+            "spell": distinct_words(f"{version.title}\n{body}"),
             "complete": f"{sop.reference} {version.title}",
         }
     )

@@ -18,7 +18,6 @@ from whoosh.lang.snowball.russian import RussianStemmer
 
 from search.analysis import fold
 
-WORD_RE = re.compile(r"\w+")
 _russian = RussianStemmer()
 
 
@@ -30,10 +29,26 @@ def _forms(word: str) -> tuple[str, ...]:
     return (word, porter_stem(word))
 
 
+@lru_cache(maxsize=256)
+def _candidates(terms: frozenset[str]) -> re.Pattern | None:
+    """Words that may be a form of one of ``terms``: those starting like one of them.
+
+    A stem is nearly a prefix of its words ("laboratori" of "laboratory"), so its first
+    letters find the candidates in C; ``_forms`` then decides. Checking every word of a
+    1,500-word procedure in Python took 3 ms a hit.
+    """
+    heads = sorted({t[: max(2, len(t) - 2)] for t in terms if t}, key=len, reverse=True)
+    if not heads:
+        return None
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, heads)) + r")\w*")
+
+
 def _spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    folded = fold(text)
+    finder = _candidates(terms)
+    if finder is None:
+        return []
     spans = []
-    for match in WORD_RE.finditer(folded):
+    for match in finder.finditer(fold(text)):
         if any(form in terms for form in _forms(match.group())):
             spans.append(match.span())
     return spans
@@ -54,6 +69,26 @@ def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> st
 def mark(text: str, terms: frozenset[str]) -> SafeString:
     """The whole (short) text with matching words marked: titles."""
     return mark_safe(_render(text, _spans(text, terms), 0, len(text)))
+
+
+BLOCK_RE = re.compile(r"\n\s*\n")
+
+
+def passage(markdown_text: str, terms: frozenset[str], size: int = 260) -> str:
+    """The Markdown block (paragraph, list, heading) with the most distinct matches, and
+    those after it up to twice ``size``: all of a snippet that needs rendering, instead
+    of a whole procedure (7 ms a hit at 1,500 words)."""
+    blocks = BLOCK_RE.split(markdown_text or "")
+    best, best_count = 0, 0
+    for i, block in enumerate(blocks):
+        count = len({block[a:b].lower() for a, b in _spans(block, terms)})
+        if count > best_count:
+            best, best_count = i, count
+    end, length = best + 1, len(blocks[best])
+    while end < len(blocks) and length < 2 * size:
+        length += len(blocks[end])
+        end += 1
+    return "\n\n".join(blocks[best:end])
 
 
 def snippet(text: str, terms: frozenset[str], size: int = 260) -> SafeString:

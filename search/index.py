@@ -142,10 +142,19 @@ def update(keys: Iterable[str]) -> dict[str, int]:
 
 
 def rebuild(
-    *, chunk: int = 500, progress: Callable[[int, int], None] | None = None, path=None
+    *,
+    chunk: int = 500,
+    progress: Callable[[int, int], None] | None = None,
+    path=None,
+    procs: int = 1,
 ) -> int:
     """Build a fresh index beside the live one, committing every ``chunk`` documents,
-    then swap it in. Searches keep using the old index until the swap."""
+    then swap it in. Searches keep using the old index until the swap.
+
+    ``procs`` > 1 analyses documents in that many child processes (Whoosh's own
+    ``MpWriter``); the command line uses it, a worker process (which may not have
+    children) does not. The swap only happens if every document made it in.
+    """
     final = Path(path or index_dir())
     final.parent.mkdir(parents=True, exist_ok=True)
     build = final.parent / f".{final.name}.build-{uuid.uuid4().hex[:8]}"
@@ -153,25 +162,40 @@ def rebuild(
     done = 0
     try:
         ix = _create(build)
-        writer = ix.writer(**WRITER_OPTIONS)
+        writer = _chunk_writer(ix, procs, chunk)
         for doc in documents.all_documents():
             writer.add_document(**doc)
             done += 1
             if done % chunk == 0:
-                writer.commit()
-                writer = ix.writer(**WRITER_OPTIONS)
+                # Whoosh's default commit merges small segments, re-reading a growing
+                # index each time: 82% of a 20,000-SOP rebuild. Merge once, at the end.
+                writer.commit(merge=False)
+                writer = _chunk_writer(ix, procs, chunk)
                 if progress:
                     progress(done, total)
-        writer.commit()
+        writer.commit(merge=False)
+        ix.writer(**WRITER_OPTIONS).commit(optimize=True)  # one segment to search
         if progress:
             progress(done, total)
         probe(ix)
+        indexed = ix.doc_count()
         ix.close()
+        if indexed != done:
+            raise IndexUnavailable(f"rebuild indexed {indexed} of {done} documents")
         _swap(build, final)
     finally:
         shutil.rmtree(build, ignore_errors=True)
     log.info("search index rebuilt at %s: %d documents", final, done)
     return done
+
+
+def _chunk_writer(ix, procs: int, chunk: int):
+    if procs <= 1:
+        return ix.writer(**WRITER_OPTIONS)
+    # Job files small enough that a chunk splits evenly between the processes; each
+    # process's segment goes into the index as it is (merged once, at the end).
+    batch = max(1, chunk // (procs * 4))
+    return ix.writer(procs=procs, batchsize=batch, multisegment=True, **WRITER_OPTIONS)
 
 
 def _swap(build: Path, final: Path) -> None:

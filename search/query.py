@@ -293,10 +293,16 @@ def _suggest(reader: Reader, text: str, schema, mask) -> tuple[str, object]:
     """A respelling of unknown words that finds something this user may see."""
     ixreader = reader.searcher.reader()
     words = parsing.plain_words(text)
+    prefixes = set(re.findall(r"(\w+)\*", text))  # asked for as typed: not respelled
     changed, out = False, []
     for word in words:
         folded = parsing.normalise_word(word)
-        if len(folded) < 3 or ixreader.doc_frequency("spell", folded) or _known(ixreader, word):
+        if (
+            len(folded) < 3
+            or word in prefixes
+            or ixreader.doc_frequency("spell", folded)
+            or _known(ixreader, word)
+        ):
             out.append(word)
             continue
         best = _closest(ixreader, folded)

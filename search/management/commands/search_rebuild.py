@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from search import index
 
@@ -17,22 +18,36 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--chunk", type=int, default=500, help="documents per commit")
         parser.add_argument("--quiet-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--procs",
+            type=int,
+            default=min(2, os.cpu_count() or 1),
+            help="processes analysing documents (default: up to 2, one per core)",
+        )
 
-    def handle(self, *args, chunk: int, quiet_progress: bool, **options):
+    def handle(self, *args, chunk: int, quiet_progress: bool, procs: int, **options):
         started = time.monotonic()
         try:
             index.open_index()
         except index.IndexUnavailable as exc:
             self.stdout.write(f"Current index: {exc}")
         bar = None if quiet_progress else self._bar
-        count = index.rebuild(chunk=chunk, progress=bar)
+        try:
+            count = index.rebuild(chunk=chunk, progress=bar, procs=procs)
+        except index.IndexUnavailable as exc:
+            raise CommandError(f"Rebuild failed, the live index is unchanged: {exc}") from exc
         if bar:
             self.stdout.write("")
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Indexed {count} documents into {index.index_dir()} in {elapsed:.1f} s; "
-                f"peak memory {peak_memory_mb():.0f} MB."
+                f"peak memory {peak_memory_mb():.0f} MB"
+                + (
+                    f", {children_peak_mb():.0f} MB in the largest analysing process."
+                    if procs > 1
+                    else "."
+                )
             )
         )
 
@@ -58,3 +73,9 @@ def peak_memory_mb() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def children_peak_mb() -> float:
+    """The largest peak resident memory of this process's finished children (each also
+    counts the pages it shares with this process, so adding the two overstates)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
