@@ -5,15 +5,20 @@ Whoosh finds them by stepping its matcher tree one document at a time in Python,
 for a common prefix (``labo*``: a dozen terms in eight fields, 100,000 postings) takes
 longer than the page's whole budget. Here each term is the reader's cached bitmap of
 document numbers and ``and``/``or``/``not`` are bitmap operations in C. Phrases, which
-need word positions, are left to Whoosh's matcher, under the deadline.
+need word positions, are left to Whoosh's matcher (see ``settable``).
+
+``presolved`` also hands Whoosh's ranking a prefix or fuzzy word as one precomputed
+set (``DocSet``) instead of a union of up to 24 term matchers per field.
 """
 
 from __future__ import annotations
 
 import time
+from array import array
 
 from pyroaring import FrozenBitMap
 from whoosh import query as wq
+from whoosh.matching import ListMatcher, NullMatcher
 
 EMPTY = FrozenBitMap()
 
@@ -26,28 +31,100 @@ class Budget:
         self.cut = False
 
 
+class DocSet(wq.Query):
+    """The documents of a set computed beforehand (the expansions of a prefix or fuzzy
+    word), each scoring the word's boost, as Whoosh's constant-score expansions do."""
+
+    def __init__(self, fieldname: str, docs: FrozenBitMap, boost: float = 1.0, text: str = ""):
+        self.fieldname = fieldname
+        self.docs = docs
+        self.boost = boost
+        self.text = text
+
+    def __repr__(self):
+        return f"DocSet({self.fieldname!r}, {self.text!r}, {len(self.docs)} docs)"
+
+    def __eq__(self, other):
+        return type(other) is DocSet and (other.fieldname, other.docs) == (
+            self.fieldname,
+            self.docs,
+        )
+
+    def __hash__(self):
+        return hash((self.fieldname, self.text, len(self.docs)))
+
+    def field(self):
+        return self.fieldname
+
+    def estimate_size(self, ixreader):
+        return len(self.docs)
+
+    def matcher(self, searcher, context=None):
+        # Whoosh matches segment by segment; its document numbers start at 0 in each.
+        parent = searcher.get_parent()
+        offset = 0 if parent is searcher else parent._offset_for_subsearcher(searcher)
+        docs = self.docs
+        lo = docs.rank(offset - 1) if offset else 0
+        hi = docs.rank(offset + searcher.doc_count_all() - 1)
+        if hi <= lo:
+            return NullMatcher()
+        ids = array("I", docs[lo:hi])
+        if offset:
+            ids = array("I", (d - offset for d in ids))
+        return ListMatcher(ids, all_weights=self.boost)
+
+
+# Queries sets answer exactly (a subclass such as ``Ordered`` adds conditions: not here).
+SET_KINDS = {wq.Term, wq.Or, wq.DisjunctionMax, wq.And, wq.AndNot, wq.AndMaybe, wq.Not}
+SET_KINDS |= {wq.Every, DocSet, type(wq.NullQuery)}
+
+
+def settable(q) -> bool:
+    """True if sets answer ``q`` entirely (no phrase needs word positions)."""
+    kind_ok = type(q) in SET_KINDS or isinstance(q, wq.MultiTerm)
+    return kind_ok and all(settable(sub) for sub in q.children())
+
+
+def presolved(reader, q):
+    """``q`` with each prefix, wildcard and fuzzy word replaced by its ``DocSet``."""
+
+    def swap(node):
+        if isinstance(node, wq.MultiTerm):
+            return DocSet(node.field(), expansion_docs(reader, node), node.boost, node.text)
+        return node
+
+    return q.accept(swap)
+
+
+def expansion_docs(reader, q: wq.MultiTerm) -> FrozenBitMap:
+    """Documents holding any of a prefix, wildcard or fuzzy word's (bounded) expansions."""
+    field, ixreader = q.field(), reader.searcher.reader()
+    return _union([reader.docset(field, bt.decode("utf-8")) for bt in q._btexts(ixreader)])
+
+
 def matching_docs(reader, q, budget: Budget) -> FrozenBitMap:
     """The document numbers ``q`` matches, deleted documents excluded. A phrase still
     being checked when the budget runs out gives the documents found so far."""
     kind = type(q)
     if kind is wq.Term:
         return reader.docset(q.fieldname, q.text)
-    if isinstance(q, (wq.Or, wq.DisjunctionMax)):
+    if kind is DocSet:
+        return q.docs
+    if kind in (wq.Or, wq.DisjunctionMax):
         return _union([matching_docs(reader, sub, budget) for sub in q.subqueries])
-    if isinstance(q, wq.And):
+    if kind is wq.And:
         return _intersection([matching_docs(reader, sub, budget) for sub in q.subqueries])
-    if isinstance(q, wq.AndNot):
+    if kind is wq.AndNot:
         return matching_docs(reader, q.a, budget) - matching_docs(reader, q.b, budget)
-    if isinstance(q, wq.AndMaybe):
+    if kind is wq.AndMaybe:
         return matching_docs(reader, q.a, budget)
-    if isinstance(q, wq.Not):
+    if kind is wq.Not:
         return reader.all_docs() - matching_docs(reader, q.query, budget)
-    if isinstance(q, wq.Every):
+    if kind is wq.Every:
         return reader.all_docs()
-    if isinstance(q, wq.MultiTerm):  # prefix, wildcard, fuzzy: their bounded expansions
-        field, ixreader = q.field(), reader.searcher.reader()
-        return _union([reader.docset(field, bt.decode("utf-8")) for bt in q._btexts(ixreader)])
-    if isinstance(q, type(wq.NullQuery)):
+    if isinstance(q, wq.MultiTerm):
+        return expansion_docs(reader, q)
+    if kind is type(wq.NullQuery):
         return EMPTY
     return _stepped(reader, q, budget)
 

@@ -20,7 +20,7 @@ from whoosh import query as wq
 
 from network.permissions import approved_roles, is_vetted
 from search import display, lexicon, parsing
-from search.matching import Budget, matching_docs
+from search.matching import Budget, matching_docs, presolved, settable
 from search.reader import Reader, get_reader, report_broken
 from search.schema import FACET_FIELDS, FACETS
 
@@ -139,32 +139,38 @@ def _facets(reader: Reader, matched, filters: dict) -> dict[str, list[FacetValue
 
 
 class _AllowedWithinTime(collectors.WrappingCollector):
-    """Collect only allowed documents, and stop at the deadline keeping what was found.
+    """Collect only allowed documents, and stop at the deadline keeping what was found;
+    every allowed match is also appended to ``seen`` when one is given.
 
     Whoosh's FilterCollector and TimeLimitCollector each do their work in
     ``collect_matches`` and so cannot wrap one another; this does both in one loop.
     """
 
-    def __init__(self, child, allow, deadline: float):
+    def __init__(self, child, allow, deadline: float, seen: list | None = None):
         self.child = child
         self.allow = allow
         self.deadline = deadline
+        self.seen = seen
 
     def collect_matches(self):
         child, allow, deadline, clock = self.child, self.allow, self.deadline, time.monotonic
+        seen, offset = self.seen, child.offset
         for n, sub_docnum in enumerate(child.matches()):
             if n & 63 == 0 and clock() > deadline:
                 raise collectors.TimeLimit
-            if allow is None or child.offset + sub_docnum in allow:
+            if allow is None or offset + sub_docnum in allow:
+                if seen is not None:
+                    seen.append(offset + sub_docnum)
                 child.collect(sub_docnum)
 
 
-def _top(reader: Reader, q, allow, limit: int, sort: str, deadline: float):
+def _top(reader: Reader, q, allow, limit: int, sort: str, deadline: float, seen=None):
     searcher = reader.searcher
     sortedby = sorting.FieldFacet("date", reverse=True) if sort == "date" else None
-    collector = _AllowedWithinTime(
-        searcher.collector(limit=limit, sortedby=sortedby), allow, deadline
-    )
+    # Whoosh skips blocks of matches that cannot rank ("optimize"): not when every
+    # match is to be seen.
+    child = searcher.collector(limit=limit, sortedby=sortedby, optimize=seen is None)
+    collector = _AllowedWithinTime(child, allow, deadline, seen)
     timed_out = False
     try:
         searcher.search_with_collector(q, collector)
@@ -175,15 +181,25 @@ def _top(reader: Reader, q, allow, limit: int, sort: str, deadline: float):
 
 def _run(reader: Reader, q, mask, filters, page, per_page, sort):
     budget = Budget(TIME_LIMIT)
-    matched = _matched(reader, q, mask, budget)
-    cut = budget.cut
-    if not matched:
-        return [], 0, {}, cut, q
-    deadline = max(budget.deadline, time.monotonic() + RANKING_GRACE)
-    results, timed_out = _top(reader, q, matched, page * per_page, sort, deadline)
+    fast = presolved(reader, q)
+    limit = page * per_page
+    if settable(fast):
+        matched = _matched(reader, fast, mask, budget)
+        if not matched:
+            return [], 0, {}, False, q
+        deadline = max(budget.deadline, time.monotonic() + RANKING_GRACE)
+        results, cut = _top(reader, fast, matched, limit, sort, deadline)
+    else:
+        # Phrases need Whoosh's matcher (word positions): one pass of it both ranks and
+        # collects every match for the count and facets.
+        seen: list[int] = []
+        results, cut = _top(reader, fast, mask, limit, sort, budget.deadline, seen)
+        matched = FrozenBitMap(seen)
+        if not matched:
+            return [], 0, {}, cut, q
     docnums = [hit.docnum for hit in results][(page - 1) * per_page : page * per_page]
     stored = [reader.searcher.stored_fields(d) for d in docnums]
-    return stored, len(matched), _facets(reader, matched, filters), cut or timed_out, q
+    return stored, len(matched), _facets(reader, matched, filters), cut, q
 
 
 def _existing_terms(ixreader, q) -> set[tuple[str, str]]:

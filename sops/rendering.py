@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import threading
 from dataclasses import dataclass
 
 import markdown
@@ -84,6 +85,19 @@ def render_markdown(body: str) -> Rendered:
     return Rendered(html=sanitise(html), toc=sanitise(getattr(md, "toc", "")))
 
 
+_plain = threading.local()
+
+
 def plain_text(body: str) -> str:
-    """The words a reader sees, without Markdown marks or HTML: for snippets and previews."""
-    return html.unescape(strip_tags(markdown.markdown(body or "", extensions=["tables"])))
+    """The words a reader sees, without Markdown marks or HTML: for snippets and previews.
+
+    One converter per thread, reset between texts: building a new one loads its
+    extensions again, which cost more than converting a snippet's passage.
+    """
+    md = getattr(_plain, "md", None)
+    if md is None:
+        md = _plain.md = markdown.Markdown(extensions=["tables"])
+    try:
+        return html.unescape(strip_tags(md.convert(body or "")))
+    finally:
+        md.reset()

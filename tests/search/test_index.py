@@ -37,21 +37,16 @@ def test_rebuild_indexes_everything_and_reports_progress(two_sops, member, setti
     assert "Indexed" in output and "documents" in output
     assert "[" in output and "]" in output  # the progress bar
     assert titles(search(member, "plague")) == ["Plague specimen shipping"]
-    # Committed chunk by chunk, merged once at the end: one segment to search.
-    ix = index.open_index()
-    assert len(ix.reader().leaf_readers()) == 1
-    ix.close()
     assert (
         json.loads((settings.FRONTLINE_INDEX_DIR / index.META_FILE).read_text())["schema_version"]
         == index.SCHEMA_VERSION
     )
 
 
-def test_rebuild_in_two_processes_indexes_every_document_into_one_segment(two_sops, member):
+def test_rebuild_in_two_processes_indexes_every_document(two_sops, member):
     count = index.rebuild(chunk=3, procs=2)
     ix = index.open_index()
-    assert ix.doc_count() == count == documents.count_documents()
-    assert len(ix.reader().leaf_readers()) == 1
+    assert ix.doc_count() == count == documents.count_documents() > 3
     ix.close()
     assert titles(search(member, "smallpox")) == ["Smallpox vaccination team"]
 

@@ -16,7 +16,9 @@ class Command(BaseCommand):
     help = "Rebuild the whole search index from the database (the live index stays usable)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--chunk", type=int, default=500, help="documents per commit")
+        parser.add_argument(
+            "--chunk", type=int, default=index.COMMIT_EVERY, help="documents per commit"
+        )
         parser.add_argument("--quiet-progress", action="store_true", help="no progress bar")
         parser.add_argument(
             "--procs",
