@@ -249,11 +249,13 @@ def main():
     # The command reports its own peak (VmHWM); the children's ru_maxrss would include
     # this script's memory, which a spawned child shares until it execs.
     peak_mb = float(re.search(r"peak memory (\d+) MB", done.stdout).group(1))
+    child = re.search(r"(\d+) MB in the largest analysing process", done.stdout)
+    child_mb = float(child.group(1)) if child else 0.0
     size_mb = dir_size(index.index_dir()) / 1e6
     print(
         f"rebuild (manage.py search_rebuild): {count} documents in {build_s:.1f} s = "
         f"{count / build_s:.0f} docs/s; index {size_mb:.0f} MB; peak RSS of the rebuild "
-        f"process {peak_mb:.0f} MB"
+        f"process {peak_mb:.0f} MB, of its largest analysing child {child_mb:.0f} MB"
     )
 
     publish_figures(publisher, sops, rng)

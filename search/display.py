@@ -83,9 +83,9 @@ def _texts(stored: list[dict], user, terms: frozenset | None) -> tuple[dict[str,
         if not is_vetted(user):
             hidden |= {f"expert:{pk}" for pk in by_type["expert"]}
         if terms is not None:
-            for pk, position, bio in Expert.objects.filter(
-                pk__in=by_type["expert"]
-            ).values_list("pk", "position", "bio"):
+            for pk, position, bio in Expert.objects.filter(pk__in=by_type["expert"]).values_list(
+                "pk", "position", "bio"
+            ):
                 texts[f"expert:{pk}"] = f"{position}. {bio}" if position else bio
     if by_type.get("agency") and terms is not None:
         for pk, description in Agency.objects.filter(pk__in=by_type["agency"]).values_list(

@@ -31,7 +31,7 @@ MAX_PAGE = 50
 # Seconds for finding every match (counts, facets); ranking the shown page gets a little
 # more. A pathological query (a short prefix, a loose fuzzy term over 20,000 procedures)
 # then returns the best hits found so far, flagged on the page, instead of stalling it.
-TIME_LIMIT = 0.12
+TIME_LIMIT = 0.1
 RANKING_GRACE = 0.03
 FACET_VALUES_SHOWN = 12
 SORTS = ("relevance", "date")
@@ -181,20 +181,22 @@ def _top(reader: Reader, q, allow, limit: int, sort: str, deadline: float, seen=
 
 def _run(reader: Reader, q, mask, filters, page, per_page, sort):
     budget = Budget(TIME_LIMIT)
-    fast = presolved(reader, q)
+    fast = presolved(reader, q, budget)
     limit = page * per_page
     if settable(fast):
         matched = _matched(reader, fast, mask, budget)
         if not matched:
-            return [], 0, {}, False, q
+            return [], 0, {}, budget.cut, q
         deadline = max(budget.deadline, time.monotonic() + RANKING_GRACE)
         results, cut = _top(reader, fast, matched, limit, sort, deadline)
+        cut = cut or budget.cut
     else:
         # Phrases need Whoosh's matcher (word positions): one pass of it both ranks and
         # collects every match for the count and facets.
         seen: list[int] = []
         results, cut = _top(reader, fast, mask, limit, sort, budget.deadline, seen)
         matched = FrozenBitMap(seen)
+        cut = cut or budget.cut
         if not matched:
             return [], 0, {}, cut, q
     docnums = [hit.docnum for hit in results][(page - 1) * per_page : page * per_page]

@@ -73,6 +73,10 @@ class Reader:
             terms.popitem(last=False)
         return found
 
+    def has_docset(self, fieldname: str, text: str) -> bool:
+        """True if ``docset`` would answer from memory."""
+        return (fieldname, text) in self.terms
+
     def _postings(self, fieldname: str, text: str):
         btext = self.ix.schema[fieldname].to_bytes(text)
         for segreader, offset in self.searcher.reader().leaf_readers():
