@@ -142,12 +142,16 @@ def update(keys: Iterable[str]) -> dict[str, int]:
 
 
 # A rebuild commits every COMMIT_EVERY documents, each commit adding its segments as
-# they are (one per process). Whoosh's default commit merges small segments, re-reading
-# a growing index each time (82% of a 20,000-SOP rebuild), and merging everything into
-# one segment at the end took longer than indexing; a handful of segments costs a
-# search next to nothing.
-COMMIT_EVERY = 5000
+# they are (one per process). Segments are what a search pays for: at 20,000 SOPs, 14
+# segments made a one-term search three times slower than one segment. Merging them is
+# no way out either: Whoosh's default commit merges small segments, re-reading a growing
+# index each time (82% of a rebuild's time), and merging everything at the end took
+# longer than indexing. So the rebuild commits rarely (each process spills its postings
+# to disk past ``limitmb``, so memory stays bounded without commits): at the platform's
+# size, one segment per analysing process.
+COMMIT_EVERY = 50_000
 PROGRESS_EVERY = 250
+JOB_SIZE = 250
 
 
 def rebuild(
@@ -198,8 +202,8 @@ def rebuild(
 def _chunk_writer(ix, procs: int, chunk: int):
     if procs <= 1:
         return ix.writer(**WRITER_OPTIONS)
-    # Job files small enough that a chunk splits evenly between the processes.
-    batch = max(1, chunk // (procs * 4))
+    # Small job files, each taken by whichever process is free, keep both busy to the end.
+    batch = max(1, min(JOB_SIZE, chunk // procs))
     return ix.writer(procs=procs, batchsize=batch, multisegment=True, **WRITER_OPTIONS)
 
 
