@@ -25,11 +25,21 @@ EMPTY = FrozenBitMap()
 
 
 class Budget:
-    """A deadline, and whether some part of the query was cut short by it."""
+    """A deadline; whether something was cut short by it; and how many hits ranking must
+    collect before the deadline may stop it (a page: a search that has matches shows
+    some, however slow the machine)."""
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, enough: int = 0):
         self.deadline = time.monotonic() + seconds
+        self.enough = enough
+        self.collected = 0
         self.cut = False
+
+    def past(self) -> bool:
+        return time.monotonic() > self.deadline
+
+    def ranking_over(self) -> bool:
+        return self.collected >= self.enough and time.monotonic() > self.deadline
 
 
 class DocSet(wq.Query):
@@ -76,26 +86,26 @@ class DocSet(wq.Query):
 
 
 class _TimedSpanMatcher(wq.SpanNear2.SpanNear2Matcher):
-    """Whoosh's phrase matcher, giving up at a deadline. It checks word positions in
-    every document holding all the words and yields only the ones that match, so a rare
-    phrase of common words could run long between two matches, unseen by a collector's
-    clock; this one looks at the clock every 32 documents it checks."""
+    """Whoosh's phrase matcher, giving up when its budget is spent. It checks word
+    positions in every document holding all the words and yields only the ones that
+    match, so a rare phrase of common words could run long between two matches, unseen
+    by a collector's clock; this one looks at the clock every 32 documents it checks."""
 
-    def __init__(self, ms, deadline: float, **options):
-        self.deadline = deadline
+    def __init__(self, ms, budget: Budget, **options):
+        self.budget = budget
         self.checked = 0
         super().__init__(ms, **options)
 
     def _get_spans(self):
         self.checked += 1
-        if self.checked & 31 == 0 and time.monotonic() > self.deadline:
+        if self.checked & 31 == 0 and self.budget.ranking_over():
             raise TimeLimit
         return super()._get_spans()
 
     def copy(self):
         return self.__class__(
             [m.copy() for m in self.ms],
-            self.deadline,
+            self.budget,
             slop=self.slop,
             ordered=self.ordered,
             mindist=self.mindist,
@@ -103,9 +113,10 @@ class _TimedSpanMatcher(wq.SpanNear2.SpanNear2Matcher):
 
 
 class TimedPhrase(wq.Phrase):
-    """A phrase whose matcher stops at ``deadline`` (raising Whoosh's ``TimeLimit``)."""
+    """A phrase whose matcher stops when ``budget`` is spent (raising Whoosh's
+    ``TimeLimit``)."""
 
-    deadline = float("inf")
+    budget = Budget(float("inf"))
 
     def matcher(self, searcher, context=None):
         # As Whoosh's Phrase.matcher, with the timed span matcher.
@@ -116,7 +127,7 @@ class TimedPhrase(wq.Phrase):
         if any((self.fieldname, w) not in reader for w in words):
             return NullMatcher()
         ms = [wq.Term(self.fieldname, w).matcher(searcher, context) for w in words]
-        m = _TimedSpanMatcher(ms, self.deadline, slop=self.slop, ordered=True, mindist=1)
+        m = _TimedSpanMatcher(ms, self.budget, slop=self.slop, ordered=True, mindist=1)
         return WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
 
 
@@ -140,7 +151,7 @@ def presolved(reader, q, budget: Budget):
             return DocSet(node.field(), docs, node.boost, node.text)
         if type(node) is wq.Phrase:
             timed = TimedPhrase(node.fieldname, node.words, slop=node.slop, boost=node.boost)
-            timed.deadline = budget.deadline
+            timed.budget = budget
             return timed
         return node
 
@@ -155,7 +166,7 @@ def expansion_docs(reader, q: wq.MultiTerm, budget: Budget) -> FrozenBitMap:
     sets = []
     for btext in q._btexts(ixreader):
         text = btext.decode("utf-8")
-        if sets and not reader.has_docset(field, text) and time.monotonic() > budget.deadline:
+        if sets and not reader.has_docset(field, text) and budget.past():
             budget.cut = True
             break
         sets.append(reader.docset(field, text))
@@ -209,7 +220,7 @@ def _stepped(reader, q, budget: Budget):
     try:
         for n, docnum in enumerate(reader.searcher.docs_for_query(q)):
             found.append(docnum)
-            if n & 255 == 0 and time.monotonic() > budget.deadline:
+            if n & 255 == 0 and budget.past():
                 raise TimeLimit
     except TimeLimit:
         budget.cut = True

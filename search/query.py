@@ -139,38 +139,40 @@ def _facets(reader: Reader, matched, filters: dict) -> dict[str, list[FacetValue
 
 
 class _AllowedWithinTime(collectors.WrappingCollector):
-    """Collect only allowed documents, and stop at the deadline keeping what was found;
-    every allowed match is also appended to ``seen`` when one is given.
+    """Collect only allowed documents, and stop when the budget is spent (once it holds
+    a page) keeping what was found; every allowed match is also appended to ``seen``
+    when one is given.
 
     Whoosh's FilterCollector and TimeLimitCollector each do their work in
     ``collect_matches`` and so cannot wrap one another; this does both in one loop.
     """
 
-    def __init__(self, child, allow, deadline: float, seen: list | None = None):
+    def __init__(self, child, allow, budget: Budget, seen: list | None = None):
         self.child = child
         self.allow = allow
-        self.deadline = deadline
+        self.budget = budget
         self.seen = seen
 
     def collect_matches(self):
-        child, allow, deadline, clock = self.child, self.allow, self.deadline, time.monotonic
-        seen, offset = self.seen, child.offset
+        child, allow, budget, seen = self.child, self.allow, self.budget, self.seen
+        offset = child.offset
         for n, sub_docnum in enumerate(child.matches()):
-            if n & 63 == 0 and clock() > deadline:
+            if n & 63 == 0 and budget.ranking_over():
                 raise collectors.TimeLimit
             if allow is None or offset + sub_docnum in allow:
                 if seen is not None:
                     seen.append(offset + sub_docnum)
+                budget.collected += 1
                 child.collect(sub_docnum)
 
 
-def _top(reader: Reader, q, allow, limit: int, sort: str, deadline: float, seen=None):
+def _top(reader: Reader, q, allow, limit: int, sort: str, budget: Budget, seen=None):
     searcher = reader.searcher
     sortedby = sorting.FieldFacet("date", reverse=True) if sort == "date" else None
     # Whoosh skips blocks of matches that cannot rank ("optimize"): not when every
     # match is to be seen.
     child = searcher.collector(limit=limit, sortedby=sortedby, optimize=seen is None)
-    collector = _AllowedWithinTime(child, allow, deadline, seen)
+    collector = _AllowedWithinTime(child, allow, budget, seen)
     timed_out = False
     try:
         searcher.search_with_collector(q, collector)
@@ -180,21 +182,21 @@ def _top(reader: Reader, q, allow, limit: int, sort: str, deadline: float, seen=
 
 
 def _run(reader: Reader, q, mask, filters, page, per_page, sort):
-    budget = Budget(TIME_LIMIT)
-    fast = presolved(reader, q, budget)
     limit = page * per_page
+    budget = Budget(TIME_LIMIT, enough=limit)
+    fast = presolved(reader, q, budget)
     if settable(fast):
         matched = _matched(reader, fast, mask, budget)
         if not matched:
             return [], 0, {}, budget.cut, q
-        deadline = max(budget.deadline, time.monotonic() + RANKING_GRACE)
-        results, cut = _top(reader, fast, matched, limit, sort, deadline)
+        ranking = Budget(max(budget.deadline - time.monotonic(), RANKING_GRACE), enough=limit)
+        results, cut = _top(reader, fast, matched, limit, sort, ranking)
         cut = cut or budget.cut
     else:
         # Phrases need Whoosh's matcher (word positions): one pass of it both ranks and
         # collects every match for the count and facets.
         seen: list[int] = []
-        results, cut = _top(reader, fast, mask, limit, sort, budget.deadline, seen)
+        results, cut = _top(reader, fast, mask, limit, sort, budget, seen)
         matched = FrozenBitMap(seen)
         cut = cut or budget.cut
         if not matched:

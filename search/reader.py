@@ -25,6 +25,10 @@ REPAIR_EVERY = 60.0
 # Term doc sets kept per reader (least recently used dropped first). A set of 30,000
 # documents is at most ~4 KB as a bitmap, so this bounds the cache near 20 MB.
 MAX_TERM_SETS = 5000
+# The same per segment (see ``_segment_docs``), shared by this process's readers.
+MAX_SEGMENT_SETS = 10000
+_segment_sets: OrderedDict[tuple, FrozenBitMap] = OrderedDict()
+_segment_lock = threading.Lock()
 # Index path -> when this process last asked for its repair.
 _repairs_asked: dict[str, float] = {}
 
@@ -68,27 +72,42 @@ class Reader:
         if found is not None:
             terms.move_to_end(key)
             return found
-        found = terms[key] = FrozenBitMap(self._postings(fieldname, text))
+        btext = self.ix.schema[fieldname].to_bytes(text)
+        parts = []
+        for segreader, offset in self.searcher.reader().leaf_readers():
+            docs = _segment_docs(segreader, fieldname, btext)
+            if docs:
+                parts.append(docs.shift(offset) if offset else docs)
+        found = FrozenBitMap.union(*parts) if parts else FrozenBitMap()
+        if self.deleted():
+            found = found - self.deleted()
+        terms[key] = found
         if len(terms) > MAX_TERM_SETS:
             terms.popitem(last=False)
         return found
 
     def has_docset(self, fieldname: str, text: str) -> bool:
-        """True if ``docset`` would answer from memory."""
-        return (fieldname, text) in self.terms
-
-    def _postings(self, fieldname: str, text: str):
+        """True if ``docset`` would answer without reading postings."""
+        if (fieldname, text) in self.terms:
+            return True
         btext = self.ix.schema[fieldname].to_bytes(text)
-        for segreader, offset in self.searcher.reader().leaf_readers():
-            if (fieldname, btext) not in segreader:
-                continue
-            matcher, deleted = segreader.postings(fieldname, btext), ()
-            if isinstance(matcher, FilterMatcher):  # the segment has deletions
-                matcher, deleted = matcher.child, segreader.deleted_docs_set
-            if offset or deleted:
-                yield from (offset + d for d in posting_ids(matcher) if d not in deleted)
-            else:
-                yield from posting_ids(matcher)
+        return all(
+            _segment_key(segreader, fieldname, btext) in _segment_sets
+            for segreader, _offset in self.searcher.reader().leaf_readers()
+        )
+
+    def deleted(self) -> FrozenBitMap:
+        """The deleted (replaced) documents still in the segments."""
+        key = ("deleted",)
+        found = self.cache.get(key)
+        if found is None:
+            parts = [
+                FrozenBitMap(segreader.deleted_docs_set).shift(offset)
+                for segreader, offset in self.searcher.reader().leaf_readers()
+                if segreader.has_deletions()
+            ]
+            found = self.cache[key] = FrozenBitMap.union(*parts) if parts else FrozenBitMap()
+        return found
 
     def values(self, fieldname: str) -> list[str]:
         """Every value indexed in a facet field."""
@@ -106,6 +125,36 @@ class Reader:
             found = FrozenBitMap(self.searcher.reader().all_doc_ids())
             self.cache[key] = found
         return found
+
+
+def _segment_key(segreader, fieldname: str, btext: bytes) -> tuple:
+    storage = getattr(segreader, "_storage", None)
+    segment = segreader.segment().segment_id()
+    return (getattr(storage, "folder", id(storage)), segment, fieldname, btext)
+
+
+def _segment_docs(segreader, fieldname: str, btext: bytes) -> FrozenBitMap:
+    """A term's documents within one segment, deletions not applied: a segment's
+    postings never change, so a commit (which adds a segment) leaves these valid and
+    the first search after a publish reads only the new segment's postings."""
+    key = _segment_key(segreader, fieldname, btext)
+    with _segment_lock:
+        found = _segment_sets.get(key)
+        if found is not None:
+            _segment_sets.move_to_end(key)
+            return found
+    if (fieldname, btext) in segreader:
+        matcher = segreader.postings(fieldname, btext)
+        if isinstance(matcher, FilterMatcher):  # deletions are applied by the caller
+            matcher = matcher.child
+        found = FrozenBitMap(posting_ids(matcher))
+    else:
+        found = FrozenBitMap()
+    with _segment_lock:
+        _segment_sets[key] = found
+        while len(_segment_sets) > MAX_SEGMENT_SETS:
+            _segment_sets.popitem(last=False)
+    return found
 
 
 def posting_ids(matcher):

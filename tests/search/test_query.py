@@ -158,6 +158,21 @@ def test_phrase_in_quotes_matches_only_the_phrase(library, member):
     assert search(member, '"laboratory partner"').total == 0
 
 
+@pytest.mark.parametrize("text", ["quarantine", '"partner laboratory"', "quarant*", "quarantien~"])
+def test_past_the_time_limit_a_search_still_shows_its_first_page(
+    library, member, monkeypatch, text
+):
+    from search import query
+
+    expected = search(member, text)
+    assert expected.hits and not expected.timed_out
+    monkeypatch.setattr(query, "TIME_LIMIT", -1.0)  # every deadline already passed
+    monkeypatch.setattr(query, "RANKING_GRACE", -1.0)
+    late = search(member, text)
+    # Fewer matches than a page: all of them are collected before the clock may stop it.
+    assert titles(late) == titles(expected)
+
+
 def test_prefix_and_reference_code(library, member):
     assert "Swab sampling of cargo containers" in titles(search(member, "contain*"))
     ref = library["network"].reference
