@@ -27,7 +27,7 @@ EMPTY = FrozenBitMap()
 class Budget:
     """A deadline; whether something was cut short by it; and how many hits ranking must
     collect before the deadline may stop it (a page: a search that has matches shows
-    some, however slow the machine)."""
+    them, however slow the machine)."""
 
     def __init__(self, seconds: float, enough: int = 0):
         self.deadline = time.monotonic() + seconds

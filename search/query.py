@@ -31,7 +31,7 @@ MAX_PAGE = 50
 # Seconds for finding every match (counts, facets); ranking the shown page gets a little
 # more. A pathological query (a short prefix, a loose fuzzy term over 20,000 procedures)
 # then returns the best hits found so far, flagged on the page, instead of stalling it.
-TIME_LIMIT = 0.1
+TIME_LIMIT = 0.08
 RANKING_GRACE = 0.03
 FACET_VALUES_SHOWN = 12
 SORTS = ("relevance", "date")
@@ -139,8 +139,8 @@ def _facets(reader: Reader, matched, filters: dict) -> dict[str, list[FacetValue
 
 
 class _AllowedWithinTime(collectors.WrappingCollector):
-    """Collect only allowed documents, and stop when the budget is spent (once it holds
-    a page) keeping what was found; every allowed match is also appended to ``seen``
+    """Collect only allowed documents, and stop when the budget is spent (once a page of
+    hits is found) keeping what was found; every allowed match is also appended to ``seen``
     when one is given.
 
     Whoosh's FilterCollector and TimeLimitCollector each do their work in
