@@ -33,6 +33,9 @@ MAX_PAGE = 50
 # then returns the best hits found so far, flagged on the page, instead of stalling it.
 TIME_LIMIT = 0.08
 RANKING_GRACE = 0.03
+# What a fall-back query still gets once the time limit is spent (its first page is
+# always ranked; see ``Budget.enough``).
+SLICE = 0.01
 FACET_VALUES_SHOWN = 12
 SORTS = ("relevance", "date")
 
@@ -181,9 +184,9 @@ def _top(reader: Reader, q, allow, limit: int, sort: str, budget: Budget, seen=N
     return collector.results(), timed_out
 
 
-def _run(reader: Reader, q, mask, filters, page, per_page, sort):
+def _run(reader: Reader, q, mask, filters, page, per_page, sort, seconds=TIME_LIMIT):
     limit = page * per_page
-    budget = Budget(TIME_LIMIT, enough=limit)
+    budget = Budget(seconds, enough=limit)
     fast = presolved(reader, q, budget)
     if settable(fast):
         matched = _matched(reader, fast, mask, budget)
@@ -279,26 +282,33 @@ def _search_into(res: SearchResults, reader: Reader, user, highlight: bool, text
     if not text:
         res.sort = "date"
     args = (mask, res.filters, res.page, res.per_page, res.sort)
-    stored, total, facets, cut, used = _run(reader, q, *args)
+    # One time limit for the whole search: the fall-backs below (tried only when the
+    # words as typed found nothing) share what the first try left.
+    clock = Budget(TIME_LIMIT)
+
+    def run(query):
+        return _run(reader, query, *args, seconds=max(clock.deadline - time.monotonic(), SLICE))
+
+    stored, total, facets, cut, used = run(q)
     if text and not total:
         # Typing: the last word may be unfinished ("decontam" -> "decontam*").
         prefixed = _last_word_as_prefix(text)
         pq = parsing.parse(prefixed, schema) if prefixed else None
         if pq is not None:
-            stored, total, facets, cut, used = _run(reader, pq, *args)
+            stored, total, facets, cut, used = run(pq)
             if total:
                 res.completed = True
     if text and not res.completed:
-        suggestion, sq = _suggest(reader, text, schema, mask)
+        suggestion, sq = _suggest(reader, text, schema, mask, clock)
         if not total and sq is not None:
-            stored, total, facets, cut, used = _run(reader, sq, *args)
+            stored, total, facets, cut, used = run(sq)
             res.corrected = bool(total)
         if suggestion and (total or res.corrected):
             res.suggestion = suggestion
         if not total and len(parsing.plain_words(text)) > 1:
             anyq = parsing.parse(text, schema, any_word=True)
             if anyq is not None:
-                stored, total, facets, cut, used = _run(reader, anyq, *args)
+                stored, total, facets, cut, used = run(anyq)
     res.total, res.facets, res.timed_out = total, facets, cut
     terms = _highlight_terms(reader, used) if (highlight and stored and text) else frozenset()
     res.hits = display.hits_for(stored, user=user, terms=terms, highlight=highlight)
@@ -309,7 +319,7 @@ def _last_word_as_prefix(text: str) -> str:
     return f"{text}*" if match and not text.rstrip().endswith(('"', "*", "~")) else ""
 
 
-def _suggest(reader: Reader, text: str, schema, mask) -> tuple[str, object]:
+def _suggest(reader: Reader, text: str, schema, mask, clock: Budget) -> tuple[str, object]:
     """A respelling of unknown words that finds something this user may see."""
     ixreader = reader.searcher.reader()
     words = parsing.plain_words(text)
@@ -337,7 +347,7 @@ def _suggest(reader: Reader, text: str, schema, mask) -> tuple[str, object]:
     sq = parsing.parse(suggestion, schema)
     if sq is None:
         return "", None
-    matched = _matched(reader, sq, mask, Budget(TIME_LIMIT))
+    matched = _matched(reader, sq, mask, Budget(max(clock.deadline - time.monotonic(), SLICE)))
     return (suggestion, sq) if matched else ("", None)
 
 
