@@ -13,19 +13,18 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import threading
-from collections import OrderedDict
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from search.segment_cache import SegmentCache
 
 # Segment term lists kept per process; a merge retires old segments, so the least
 # recently used lists go first. At 20,000 SOPs the largest field holds ~100,000 terms.
 MAX_CACHED = 96
 _END = "\U0010ffff"
 
-_cache: OrderedDict[tuple, SegmentTerms] = OrderedDict()
-_lock = threading.Lock()
+_cache = SegmentCache(MAX_CACHED)
 
 
 class SegmentTerms:
@@ -48,19 +47,7 @@ class SegmentTerms:
 
 
 def _segment_terms(segreader, fieldname: str) -> SegmentTerms:
-    storage = getattr(segreader, "_storage", None)
-    key = (getattr(storage, "folder", id(storage)), segreader.segment().segment_id(), fieldname)
-    with _lock:
-        found = _cache.get(key)
-        if found is not None:
-            _cache.move_to_end(key)
-            return found
-    found = SegmentTerms(segreader, fieldname)
-    with _lock:
-        _cache[key] = found
-        while len(_cache) > MAX_CACHED:
-            _cache.popitem(last=False)
-    return found
+    return _cache.get(segreader, (fieldname,), lambda: SegmentTerms(segreader, fieldname))
 
 
 def _leaves(ixreader):

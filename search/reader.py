@@ -18,6 +18,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
 from search.index import IndexUnavailable, index_dir, open_index, read_meta
+from search.segment_cache import SegmentCache
 
 log = logging.getLogger(__name__)
 _local = threading.local()
@@ -27,8 +28,7 @@ REPAIR_EVERY = 60.0
 MAX_TERM_SETS = 5000
 # The same per segment (see ``_segment_docs``), shared by this process's readers.
 MAX_SEGMENT_SETS = 10000
-_segment_sets: OrderedDict[tuple, FrozenBitMap] = OrderedDict()
-_segment_lock = threading.Lock()
+_segment_sets = SegmentCache(MAX_SEGMENT_SETS)
 # Index path -> when this process last asked for its repair.
 _repairs_asked: dict[str, float] = {}
 
@@ -92,7 +92,7 @@ class Reader:
             return True
         btext = self.ix.schema[fieldname].to_bytes(text)
         return all(
-            _segment_key(segreader, fieldname, btext) in _segment_sets
+            _segment_sets.key(segreader, fieldname, btext) in _segment_sets
             for segreader, _offset in self.searcher.reader().leaf_readers()
         )
 
@@ -127,34 +127,20 @@ class Reader:
         return found
 
 
-def _segment_key(segreader, fieldname: str, btext: bytes) -> tuple:
-    storage = getattr(segreader, "_storage", None)
-    segment = segreader.segment().segment_id()
-    return (getattr(storage, "folder", id(storage)), segment, fieldname, btext)
-
-
 def _segment_docs(segreader, fieldname: str, btext: bytes) -> FrozenBitMap:
     """A term's documents within one segment, deletions not applied: a segment's
     postings never change, so a commit (which adds a segment) leaves these valid and
     the first search after a publish reads only the new segment's postings."""
-    key = _segment_key(segreader, fieldname, btext)
-    with _segment_lock:
-        found = _segment_sets.get(key)
-        if found is not None:
-            _segment_sets.move_to_end(key)
-            return found
-    if (fieldname, btext) in segreader:
+
+    def build():
+        if (fieldname, btext) not in segreader:
+            return FrozenBitMap()
         matcher = segreader.postings(fieldname, btext)
         if isinstance(matcher, FilterMatcher):  # deletions are applied by the caller
             matcher = matcher.child
-        found = FrozenBitMap(posting_ids(matcher))
-    else:
-        found = FrozenBitMap()
-    with _segment_lock:
-        _segment_sets[key] = found
-        while len(_segment_sets) > MAX_SEGMENT_SETS:
-            _segment_sets.popitem(last=False)
-    return found
+        return FrozenBitMap(posting_ids(matcher))
+
+    return _segment_sets.get(segreader, (fieldname, btext), build)
 
 
 def posting_ids(matcher):
