@@ -70,14 +70,14 @@ def _texts(stored: list[dict], user, terms: frozenset | None) -> tuple[dict[str,
         rows = (
             SOP.objects.filter(pk__in=pks, current_version__isnull=False)
             .filter(visible_sops_q(user))
-            .values_list("pk", "current_version__body" if terms is not None else "pk")
+            .values_list("pk", *(["current_version__body"] if terms is not None else []))
             .distinct()
         )
         shown = set()
-        for pk, body in rows:
+        for pk, *body in rows:
             shown.add(pk)
-            if terms is not None:
-                texts[f"sop:{pk}"] = plain_text(highlight.passage(body, terms))
+            if body:
+                texts[f"sop:{pk}"] = plain_text(highlight.passage(body[0], terms))
         hidden = {f"sop:{pk}" for pk in set(pks) - shown}
     if by_type.get("expert"):
         if not is_vetted(user):

@@ -17,14 +17,14 @@ import heapq
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from search.segment_cache import SegmentCache
+from search.segment_cache import BoundedCache, segment_key
 
 # Segment term lists kept per process; a merge retires old segments, so the least
 # recently used lists go first. At 20,000 SOPs the largest field holds ~100,000 terms.
 MAX_CACHED = 96
 _END = "\U0010ffff"
 
-_cache = SegmentCache(MAX_CACHED)
+_cache = BoundedCache(MAX_CACHED)
 
 
 class SegmentTerms:
@@ -47,7 +47,8 @@ class SegmentTerms:
 
 
 def _segment_terms(segreader, fieldname: str) -> SegmentTerms:
-    return _cache.get(segreader, (fieldname,), lambda: SegmentTerms(segreader, fieldname))
+    key = segment_key(segreader, fieldname)
+    return _cache.get(key, lambda: SegmentTerms(segreader, fieldname))
 
 
 def _leaves(ixreader):

@@ -38,6 +38,10 @@ class Budget:
     def past(self) -> bool:
         return time.monotonic() > self.deadline
 
+    def left(self, at_least: float) -> float:
+        """Seconds to the deadline, but no fewer than ``at_least``."""
+        return max(self.deadline - time.monotonic(), at_least)
+
     def ranking_over(self) -> bool:
         return self.collected >= self.enough and time.monotonic() > self.deadline
 
@@ -79,10 +83,8 @@ class DocSet(wq.Query):
         hi = docs.rank(offset + searcher.doc_count_all() - 1)
         if hi <= lo:
             return NullMatcher()
-        ids = array("I", docs[lo:hi])
-        if offset:
-            ids = array("I", (d - offset for d in ids))
-        return ListMatcher(ids, all_weights=self.boost)
+        here = docs[lo:hi].shift(-offset) if offset else docs[lo:hi]
+        return ListMatcher(array("I", here), all_weights=self.boost)
 
 
 class _TimedSpanMatcher(wq.SpanNear2.SpanNear2Matcher):

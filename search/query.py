@@ -192,7 +192,7 @@ def _run(reader: Reader, q, mask, filters, page, per_page, sort, seconds=TIME_LI
         matched = _matched(reader, fast, mask, budget)
         if not matched:
             return [], 0, {}, budget.cut, q
-        ranking = Budget(max(budget.deadline - time.monotonic(), RANKING_GRACE), enough=limit)
+        ranking = Budget(budget.left(RANKING_GRACE), enough=limit)
         results, cut = _top(reader, fast, matched, limit, sort, ranking)
         cut = cut or budget.cut
     else:
@@ -287,7 +287,7 @@ def _search_into(res: SearchResults, reader: Reader, user, highlight: bool, text
     clock = Budget(TIME_LIMIT)
 
     def run(query):
-        return _run(reader, query, *args, seconds=max(clock.deadline - time.monotonic(), SLICE))
+        return _run(reader, query, *args, seconds=clock.left(SLICE))
 
     stored, total, facets, cut, used = run(q)
     if text and not total:
@@ -347,7 +347,7 @@ def _suggest(reader: Reader, text: str, schema, mask, clock: Budget) -> tuple[st
     sq = parsing.parse(suggestion, schema)
     if sq is None:
         return "", None
-    matched = _matched(reader, sq, mask, Budget(max(clock.deadline - time.monotonic(), SLICE)))
+    matched = _matched(reader, sq, mask, Budget(clock.left(SLICE)))
     return (suggestion, sq) if matched else ("", None)
 
 

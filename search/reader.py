@@ -11,14 +11,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
 
 from pyroaring import FrozenBitMap
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
 from search.index import IndexUnavailable, index_dir, open_index, read_meta
-from search.segment_cache import SegmentCache
+from search.segment_cache import BoundedCache, segment_key
 
 log = logging.getLogger(__name__)
 _local = threading.local()
@@ -28,7 +27,7 @@ REPAIR_EVERY = 60.0
 MAX_TERM_SETS = 5000
 # The same per segment (see ``_segment_docs``), shared by this process's readers.
 MAX_SEGMENT_SETS = 10000
-_segment_sets = SegmentCache(MAX_SEGMENT_SETS)
+_segment_sets = BoundedCache(MAX_SEGMENT_SETS)
 # Index path -> when this process last asked for its repair.
 _repairs_asked: dict[str, float] = {}
 
@@ -42,7 +41,7 @@ class Reader:
         self.ix = open_index(path)
         self.searcher = self.ix.searcher()
         self.cache: dict = {}
-        self.terms: OrderedDict[tuple[str, str], FrozenBitMap] = OrderedDict()
+        self.terms = BoundedCache(MAX_TERM_SETS)
 
     def refresh_if_changed(self) -> None:
         """Open a new searcher after a commit.
@@ -53,7 +52,7 @@ class Reader:
         if not self.searcher.up_to_date():
             old, self.searcher = self.searcher, self.ix.searcher()
             self.cache = {}
-            self.terms = OrderedDict()
+            self.terms = BoundedCache(MAX_TERM_SETS)
             old.close()
 
     def close(self) -> None:
@@ -66,12 +65,9 @@ class Reader:
     def docset(self, fieldname: str, text: str) -> FrozenBitMap:
         """Document numbers holding the term ``text`` in ``fieldname`` (deleted ones
         excluded)."""
-        key = (fieldname, text)
-        terms = self.terms
-        found = terms.get(key)
-        if found is not None:
-            terms.move_to_end(key)
-            return found
+        return self.terms.get((fieldname, text), lambda: self._docset(fieldname, text))
+
+    def _docset(self, fieldname: str, text: str) -> FrozenBitMap:
         btext = self.ix.schema[fieldname].to_bytes(text)
         parts = []
         for segreader, offset in self.searcher.reader().leaf_readers():
@@ -79,12 +75,7 @@ class Reader:
             if docs:
                 parts.append(docs.shift(offset) if offset else docs)
         found = FrozenBitMap.union(*parts) if parts else FrozenBitMap()
-        if self.deleted():
-            found = found - self.deleted()
-        terms[key] = found
-        if len(terms) > MAX_TERM_SETS:
-            terms.popitem(last=False)
-        return found
+        return found - self.deleted() if self.deleted() else found
 
     def has_docset(self, fieldname: str, text: str) -> bool:
         """True if ``docset`` would answer without reading postings."""
@@ -92,7 +83,7 @@ class Reader:
             return True
         btext = self.ix.schema[fieldname].to_bytes(text)
         return all(
-            _segment_sets.key(segreader, fieldname, btext) in _segment_sets
+            segment_key(segreader, fieldname, btext) in _segment_sets
             for segreader, _offset in self.searcher.reader().leaf_readers()
         )
 
@@ -140,7 +131,7 @@ def _segment_docs(segreader, fieldname: str, btext: bytes) -> FrozenBitMap:
             matcher = matcher.child
         return FrozenBitMap(posting_ids(matcher))
 
-    return _segment_sets.get(segreader, (fieldname, btext), build)
+    return _segment_sets.get(segment_key(segreader, fieldname, btext), build)
 
 
 def posting_ids(matcher):
