@@ -13,6 +13,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from events.inprocess import RunJobsAfterResponse  # noqa: E402
 from frontline.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -24,3 +25,6 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+if settings.CELERY_TASK_ALWAYS_EAGER:
+    # No worker in the embedded default: outbox work runs in this process, after the response.
+    application = RunJobsAfterResponse(application)

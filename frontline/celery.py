@@ -7,7 +7,8 @@ from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontline.settings")
 
-app = Celery("frontline")
+# Its task class turns eager tasks into after-response jobs under daphne (embedded default).
+app = Celery("frontline", task_cls="events.inprocess:AfterResponseTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -48,4 +48,6 @@ def email_settings(url: str | None) -> dict:
         "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
         "EMAIL_USE_SSL": parsed.scheme == "smtps",
         "EMAIL_USE_TLS": options.get("tls", "").lower() in TRUE_WORDS,
+        # A relay that accepts and never answers must not hold a worker for ever.
+        "EMAIL_TIMEOUT": float(options.get("timeout", 20)),
     }

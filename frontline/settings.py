@@ -141,6 +141,9 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = False
+# Embedded default under daphne: eager tasks run after the response (events.inprocess).
+# Tests turn it off to run them in place, deterministically.
+FRONTLINE_JOBS_AFTER_RESPONSE = os.environ.get("FRONTLINE_JOBS_AFTER_RESPONSE", "1") == "1"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

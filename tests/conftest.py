@@ -39,6 +39,8 @@ def _test_settings(request, settings, tmp_path):
     # Eager tasks index what tests publish: never into the developer's own index.
     settings.FRONTLINE_INDEX_DIR = tmp_path / "index"
     # Real hashing costs ~0.3 s a user; tests make hundreds of users.
+    # Eager tasks run where they are called, not after the response (events.inprocess).
+    settings.FRONTLINE_JOBS_AFTER_RESPONSE = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Rate-limit counters (sign-in, password reset, API) start from zero in every test,
     # instead of piling up in a shared Redis across tests and runs.

@@ -13,6 +13,8 @@ def test_email_url_smtp_with_tls():
     assert s["EMAIL_PORT"] == 587
     assert s["EMAIL_HOST_PASSWORD"] == "p@ss"
     assert s["EMAIL_USE_TLS"] is True and s["EMAIL_USE_SSL"] is False
+    assert s["EMAIL_TIMEOUT"] == 20  # a relay that never answers does not hang a worker
+    assert email_settings("smtp://mail.example.org?timeout=5")["EMAIL_TIMEOUT"] == 5
 
 
 def test_email_url_unknown_scheme_is_refused():
