@@ -18,6 +18,8 @@ class AuditEntry(models.Model):
         MEMBERSHIP_APPROVED = "membership.approved", _("Membership approved")
         MEMBERSHIP_REJECTED = "membership.rejected", _("Membership rejected")
         MEMBERSHIP_ROLE = "membership.role_changed", _("Role changed")
+        MEMBERSHIP_REMOVED = "membership.removed", _("Member removed")
+        MEMBERSHIP_LEFT = "membership.left", _("Member left")
         TOKEN_CREATED = "api_token.created", _("API token created")
         TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
         WEBHOOK_CREATED = "webhook.created", _("Webhook created")

@@ -6,6 +6,7 @@ it twice leaves the same data.
 
 from __future__ import annotations
 
+import datetime
 import random
 
 from django.contrib.auth import get_user_model
@@ -391,6 +392,8 @@ DEMO_ACCOUNTS = [
 ]
 
 EXPERT_COUNT = 120
+# Every demo address counts as confirmed, so the demo applicant can be approved at once.
+DEMO_EMAIL_VERIFIED = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
 
 
 @transaction.atomic
@@ -457,6 +460,7 @@ def seed_network(stdout=None) -> dict:
                 "country": agency.country,
                 "position": rng.choice(POSITIONS[agency.kind]),
                 "timezone": "Europe/Belgrade" if agency.country.code == "RS" else "UTC",
+                "email_verified": DEMO_EMAIL_VERIFIED,
             },
         )
         expert.languages.set([languages["en"], languages[NATIVE_LANGUAGE[agency.country.code]]])
@@ -491,6 +495,7 @@ def seed_network(stdout=None) -> dict:
                 "bio": f"{full_name} works at {agency.name} on front-line biosafety and biosecurity.",
                 "contact_visibility": rng.choice(list(Expert.ContactVisibility.values)),
                 "phone": f"+{rng.randint(30, 998)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+                "email_verified": DEMO_EMAIL_VERIFIED,
             },
         )
         langs = {

@@ -7,6 +7,7 @@ push the new unread count back here to every tab of that user.
 from __future__ import annotations
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.dateparse import parse_datetime
 
@@ -66,3 +67,11 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def notification_unread(self, message):
         await self.send_json(message)
+
+    async def force_disconnect(self, message):
+        """Signed out, password changed or removed from an agency: deliver nothing more."""
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.group = None
+        await self.close(code=4401)
+        raise StopConsumer()
