@@ -16,6 +16,8 @@ from django.db import transaction
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -92,6 +94,18 @@ def second_factor_check(*, user, token: str):
         if recovery.verify_token(token.replace(" ", "").lower()):
             return recovery
     return None
+
+
+def session_passed_second_factor(user, session) -> bool:
+    """For the WebSocket, which has no OTP middleware: a session that owes a second
+    factor has not passed it unless django-otp recorded one of the user's devices in it."""
+    if not getattr(settings, "FRONTLINE_REQUIRE_SECOND_FACTOR", True):
+        return True
+    if not requires_second_factor(user):
+        return True
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
+    device = Device.from_persistent_id(persistent_id) if persistent_id else None
+    return device is not None and device.user_id == user.pk
 
 
 def _digits(token: str) -> str:

@@ -175,9 +175,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # platform staff and agency admins); frontline/sessions.py enforces the idle limit.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE") or 14 * 24 * 3600)
 FRONTLINE_IDLE_TIMEOUT = int(os.environ.get("FRONTLINE_IDLE_TIMEOUT") or 4 * 3600)
-FRONTLINE_IDLE_TIMEOUT_PRIVILEGED = int(
-    os.environ.get("FRONTLINE_IDLE_TIMEOUT_PRIVILEGED") or 3600
-)
+FRONTLINE_IDLE_TIMEOUT_PRIVILEGED = int(os.environ.get("FRONTLINE_IDLE_TIMEOUT_PRIVILEGED") or 3600)
 # Platform staff and agency admins must pass a TOTP second factor (frontline/second_factor.py).
 FRONTLINE_REQUIRE_SECOND_FACTOR = True
 OTP_TOTP_ISSUER = "Frontline"

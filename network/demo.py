@@ -11,7 +11,9 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from frontline.second_factor import TOTP_NAME
 from network.models import Agency, Country, Expert, Language, Membership, Region, Topic
 
 DEMO_PASSWORD = "frontline-demo"
@@ -392,6 +394,10 @@ DEMO_ACCOUNTS = [
 ]
 
 EXPERT_COUNT = 120
+# The demo's staff and admin sign in with a second factor like real ones; their
+# authenticator key is this public one, so `manage.py demo_code staff` can show the code.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test key
+DEMO_TOTP_ACCOUNTS = ("staff", "admin")
 # Every demo address counts as confirmed, so the demo applicant can be approved at once.
 DEMO_EMAIL_VERIFIED = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
 
@@ -450,6 +456,12 @@ def seed_network(stdout=None) -> dict:
         )
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+        if username in DEMO_TOTP_ACCOUNTS:
+            TOTPDevice.objects.update_or_create(
+                user=user,
+                name=TOTP_NAME,
+                defaults={"key": DEMO_TOTP_KEY, "confirmed": True},
+            )
         if agency_code is None:
             continue
         agency = agencies[agency_code]

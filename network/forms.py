@@ -6,8 +6,8 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from frontline.forms import any_of
-from network.verification import EMAIL_TAKEN, email_taken
 from network.models import Agency, Country, Expert, Language, Membership, Region, Topic
+from network.verification import EMAIL_TAKEN, email_taken
 
 
 class SignUpForm(UserCreationForm):

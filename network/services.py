@@ -53,7 +53,9 @@ def expert_sign_up(
         user=user, full_name=full_name, position=position, country=country or agency.country
     )
     Membership.objects.create(expert=expert, agency=agency)
-    transaction.on_commit(lambda: verification_mail_send(user=user))
+    # robust: a mail server that is down must not fail the sign-up; the profile page
+    # offers to send the link again.
+    transaction.on_commit(lambda: verification_mail_send(user=user), robust=True)
     return expert
 
 
@@ -199,8 +201,8 @@ def _keep_last_admin(membership: Membership, by) -> None:
 @transaction.atomic
 def membership_remove(*, membership: Membership, by, reason: str = "") -> Membership:
     """An agency admin (or staff) removes an approved member: their access ends at once."""
-    membership = Membership.objects.select_for_update().select_related("expert").get(
-        pk=membership.pk
+    membership = (
+        Membership.objects.select_for_update().select_related("expert").get(pk=membership.pk)
     )
     if not can_vet(by, membership.agency_id):
         raise NotAllowed(_("Only this agency's admins or platform staff can remove its members."))
@@ -210,8 +212,8 @@ def membership_remove(*, membership: Membership, by, reason: str = "") -> Member
 @transaction.atomic
 def membership_leave(*, membership: Membership, by) -> Membership:
     """A member leaves an agency themselves."""
-    membership = Membership.objects.select_for_update().select_related("expert").get(
-        pk=membership.pk
+    membership = (
+        Membership.objects.select_for_update().select_related("expert").get(pk=membership.pk)
     )
     if membership.expert.user_id != by.pk:
         raise NotAllowed(_("You can only leave an agency yourself."))

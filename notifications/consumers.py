@@ -11,13 +11,14 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.dateparse import parse_datetime
 
+from frontline.second_factor import session_passed_second_factor
 from network.permissions import is_vetted
 from notifications import push, selectors
 
 
 @database_sync_to_async
-def _vetted(user) -> bool:
-    return is_vetted(user)
+def _may_connect(user, session) -> bool:
+    return is_vetted(user) and session_passed_second_factor(user, session)
 
 
 @database_sync_to_async
@@ -36,7 +37,11 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated or not await _vetted(user):
+        if (
+            user is None
+            or not user.is_authenticated
+            or not await _may_connect(user, self.scope.get("session"))
+        ):
             await self.close(code=4403)
             return
         self.user = user
