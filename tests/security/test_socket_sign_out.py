@@ -1,0 +1,108 @@
+"""Signing out, a new password and removal from the agency close the user's open sockets:
+nothing more is delivered, and the old session cannot connect again to catch up."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+from django.urls import reverse
+
+from frontline.asgi import application
+from network.models import Membership
+from notifications import push
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+
+
+def _signed_in(user) -> tuple[Client, bytes]:
+    client = Client()
+    client.force_login(user)
+    return client, f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+def _sign_out(client, user, admin):
+    client.post(reverse("logout"))
+
+
+def _change_password(client, user, admin):
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "n3w-passphrase!",
+            "new_password2": "n3w-passphrase!",
+        },
+    )
+    assert response.status_code == 302
+
+
+def _removed(client, user, admin):
+    membership = Membership.objects.get(expert__user=user)
+    admin.post(reverse("network:membership_remove", args=[membership.pk]))
+    assert Membership.objects.get(pk=membership.pk).status == Membership.Status.REMOVED
+
+
+@pytest.mark.parametrize("ending", [_sign_out, _change_password, _removed])
+def test_the_open_socket_closes_and_hears_nothing_more(ending, member, agency_admin):
+    client, cookie = _signed_in(member)
+    admin = Client()
+    admin.force_login(agency_admin)
+
+    async def go():
+        ws = WebsocketCommunicator(
+            application, "/ws/notifications/", headers=[ORIGIN, (b"cookie", cookie)]
+        )
+        connected, _code = await ws.connect(timeout=3)
+        assert connected
+        assert (await ws.receive_json_from(timeout=3))["type"] == "notification.unread"
+        await sync_to_async(ending)(client, member, admin)
+        closed = await ws.receive_output(timeout=3)
+        assert closed == {"type": "websocket.close", "code": 4401}
+        await get_channel_layer().group_send(
+            push.group_name(member.pk), {"type": "notification.unread", "unread": 9}
+        )
+        assert await ws.receive_nothing(timeout=0.5)
+        await ws.wait(timeout=1)  # the consumer stopped
+
+    async_to_sync(go)()
+
+
+def test_after_sign_out_the_old_session_cannot_connect_to_catch_up(member):
+    client, cookie = _signed_in(member)
+    client.post(reverse("logout"))
+
+    async def go():
+        ws = WebsocketCommunicator(
+            application, "/ws/notifications/", headers=[ORIGIN, (b"cookie", cookie)]
+        )
+        connected, code = await ws.connect(timeout=3)
+        assert not connected and code == 4403
+        await ws.disconnect()
+
+    async_to_sync(go)()
+
+
+def test_other_users_sockets_stay_open(member, editor):
+    client, _cookie = _signed_in(member)
+    _other, cookie = _signed_in(editor)
+
+    async def go():
+        ws = WebsocketCommunicator(
+            application, "/ws/notifications/", headers=[ORIGIN, (b"cookie", cookie)]
+        )
+        connected, _code = await ws.connect(timeout=3)
+        assert connected
+        await ws.receive_json_from(timeout=3)
+        await sync_to_async(client.post)(reverse("logout"))
+        await get_channel_layer().group_send(
+            push.group_name(editor.pk), {"type": "notification.unread", "unread": 3}
+        )
+        assert await ws.receive_json_from(timeout=3) == {"type": "notification.unread", "unread": 3}
+        await ws.disconnect()
+
+    async_to_sync(go)()
