@@ -66,6 +66,7 @@ def setup(request):
             otp_login(request, device)
             context = {"codes": codes, "next": _next(request)}
             return _private(render(request, "second_factor/recovery_codes.html", context))
+    form.fields["token"].help_text = _("The six digits your app shows now.")
     device = second_factor.totp_enrolment_start(user=request.user)
     context = {
         "form": form,
