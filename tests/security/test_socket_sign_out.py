@@ -7,8 +7,11 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
+from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from frontline.asgi import application
 from network.models import Membership
@@ -41,13 +44,24 @@ def _change_password(client, user, admin):
     assert response.status_code == 302
 
 
+def _reset_password(client, user, admin):
+    """From the mailed link, in another browser: every session of the user ends."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    browser = Client()
+    link = reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
+    form = browser.get(link)
+    assert form.status_code == 302
+    fields = {"new_password1": "n3w-passphrase!", "new_password2": "n3w-passphrase!"}
+    assert browser.post(form["Location"], fields).status_code == 302
+
+
 def _removed(client, user, admin):
     membership = Membership.objects.get(expert__user=user)
     admin.post(reverse("network:membership_remove", args=[membership.pk]))
     assert Membership.objects.get(pk=membership.pk).status == Membership.Status.REMOVED
 
 
-@pytest.mark.parametrize("ending", [_sign_out, _change_password, _removed])
+@pytest.mark.parametrize("ending", [_sign_out, _change_password, _reset_password, _removed])
 def test_the_open_socket_closes_and_hears_nothing_more(ending, member, agency_admin):
     client, cookie = _signed_in(member)
     admin = Client()
