@@ -20,6 +20,8 @@ class AuditEntry(models.Model):
         MEMBERSHIP_ROLE = "membership.role_changed", _("Role changed")
         MEMBERSHIP_REMOVED = "membership.removed", _("Member removed")
         MEMBERSHIP_LEFT = "membership.left", _("Member left")
+        SECOND_FACTOR_ENROLLED = "second_factor.enrolled", _("Second factor set up")
+        RECOVERY_CODES_RENEWED = "second_factor.recovery_renewed", _("Recovery codes renewed")
         TOKEN_CREATED = "api_token.created", _("API token created")
         TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
         WEBHOOK_CREATED = "webhook.created", _("Webhook created")

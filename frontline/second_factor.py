@@ -21,6 +21,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from frontline.errors import ActionRefused
 from network.models import Membership
 from network.permissions import approved_roles
@@ -48,32 +50,43 @@ def requires_second_factor(user) -> bool:
 
 
 @transaction.atomic
-def totp_enrolment_start(*, user) -> TOTPDevice:
+def totp_enrolment_start(*, by) -> TOTPDevice:
     """The unconfirmed device being enrolled (one per user), made on first visit."""
-    device = totp_device(user, confirmed=False)
+    device = totp_device(by, confirmed=False)
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
+        device = TOTPDevice.objects.create(user=by, name=TOTP_NAME, confirmed=False)
     return device
 
 
 @transaction.atomic
-def totp_enrolment_confirm(*, user, token: str) -> tuple[TOTPDevice, list[str]]:
+def totp_enrolment_confirm(*, by, token: str) -> tuple[TOTPDevice, list[str]]:
     """Confirm enrolment with a first code from the app; returns the device and new
     recovery codes (the only time they are shown). Replaces any earlier device."""
-    device = totp_device(user, confirmed=False)
+    device = totp_device(by, confirmed=False)
     if device is None or not device.verify_token(_digits(token)):
         raise ActionRefused(
             _("That code is not the one your app shows now. Check the device's clock.")
         )
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    replaced = TOTPDevice.objects.filter(user=by, confirmed=True).delete()[0]
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    return device, recovery_codes_renew(user=user)
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.SECOND_FACTOR_ENROLLED,
+        target=f"user:{by.pk}",
+        details={"replaced_device": bool(replaced)},
+    )
+    return device, _recovery_codes_new(by)
 
 
 @transaction.atomic
-def recovery_codes_renew(*, user) -> list[str]:
+def recovery_codes_renew(*, by) -> list[str]:
     """Ten new single-use recovery codes; the old ones stop working."""
+    audit_record(actor=by, action=AuditEntry.Action.RECOVERY_CODES_RENEWED, target=f"user:{by.pk}")
+    return _recovery_codes_new(by)
+
+
+def _recovery_codes_new(user) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]

@@ -58,7 +58,7 @@ def setup(request):
     if request.method == "POST" and form.is_valid():
         try:
             device, codes = second_factor.totp_enrolment_confirm(
-                user=request.user, token=form.cleaned_data["token"]
+                by=request.user, token=form.cleaned_data["token"]
             )
         except ActionRefused as exc:
             form.add_error("token", exc.message)
@@ -67,7 +67,7 @@ def setup(request):
             context = {"codes": codes, "next": _next(request)}
             return _private(render(request, "second_factor/recovery_codes.html", context))
     form.fields["token"].help_text = _("The six digits your app shows now.")
-    device = second_factor.totp_enrolment_start(user=request.user)
+    device = second_factor.totp_enrolment_start(by=request.user)
     context = {
         "form": form,
         "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code")),
@@ -121,6 +121,6 @@ def recovery_renew(request):
     if not request.user.is_verified():
         messages.error(request, _("Sign in with your second factor first."))
         return redirect("second_factor:manage")
-    codes = second_factor.recovery_codes_renew(user=request.user)
+    codes = second_factor.recovery_codes_renew(by=request.user)
     context = {"codes": codes, "next": "/"}
     return _private(render(request, "second_factor/recovery_codes.html", context))

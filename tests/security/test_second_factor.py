@@ -18,6 +18,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import frontline.settings
+from audit.models import AuditEntry
 from frontline.asgi import application
 from frontline.second_factor import recovery_codes_renew
 from tests.factories import PASSWORD
@@ -73,6 +74,9 @@ def test_agency_admin_enrols_then_needs_a_code_at_every_sign_in(agency_admin):
     codes = re.findall(r"<li><code>(\w+)</code></li>", enrolled.content.decode())
     assert len(codes) == 10
     assert client.get("/audit/").status_code == 200
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.SECOND_FACTOR_ENROLLED, actor=agency_admin
+    ).exists()
 
     client.post("/accounts/logout/")
     _password("agency_admin", client)
@@ -91,7 +95,7 @@ def test_agency_admin_enrols_then_needs_a_code_at_every_sign_in(agency_admin):
 
 def test_a_recovery_code_signs_in_once(agency_admin):
     _enrolled(agency_admin)
-    code = recovery_codes_renew(user=agency_admin)[0]
+    code = recovery_codes_renew(by=agency_admin)[0]
     first = _password("agency_admin")
     assert first.post(VERIFY, {"token": code}).status_code == 302
     assert first.get("/audit/").status_code == 200
