@@ -13,6 +13,7 @@ from api.services import token_create
 from audit.models import AuditEntry
 from events.models import Event
 from network.models import Membership
+from sops import services
 from tests import factories
 from tests.security.conftest import SECRET_WORD
 
@@ -30,6 +31,7 @@ def _sees(user, token: str, restricted) -> dict:
         # The query is echoed back; the reference code appears only in a hit.
         "search": "SEC-001" in pages.get(f"/search/?q={SECRET_WORD}").content.decode(),
         "api_search": "SEC-001" in str(api.get(f"/api/v1/search/?q={SECRET_WORD}").json()),
+        "inbox": "SEC-001" in pages.get("/notifications/").content.decode(),
     }
 
 
@@ -37,15 +39,32 @@ def _membership(user, agency) -> Membership:
     return Membership.objects.get(expert__user=user, agency=agency)
 
 
+def _publish_revision(restricted, editor, publisher, capture):
+    """A new version, so the agency's members have a notification about the procedure."""
+    with capture(execute=True):
+        draft = services.version_update(
+            version=restricted.draft, by=editor, expected_edit_count=0, body="Sealed twice."
+        )
+        services.version_publish(version=draft, by=publisher, change_summary="Sealed twice")
+
+
 def test_removed_member_loses_the_agency_only_sop_and_their_token_at_once(
-    restricted, member, agency_admin, home_agency
+    restricted,
+    member,
+    agency_admin,
+    home_agency,
+    editor,
+    publisher,
+    django_capture_on_commit_callbacks,
 ):
+    _publish_revision(restricted, editor, publisher, django_capture_on_commit_callbacks)
     _token, raw = token_create(by=member, name="lab system", scope="write")
     assert _sees(member, raw, restricted) == {
         "page": 200,
         "api": 200,
         "search": True,
         "api_search": True,
+        "inbox": True,
     }
     admin = Client()
     admin.force_login(agency_admin)
@@ -56,7 +75,7 @@ def test_removed_member_loses_the_agency_only_sop_and_their_token_at_once(
     )
     assert "was removed from the agency" in removed.content.decode()
     after = _sees(member, raw, restricted)
-    assert after["page"] == 404 and not after["search"]
+    assert after["page"] == 404 and not after["search"] and not after["inbox"]
     assert after["api"] == 401  # the token went with the only membership that justified it
     assert not ApiToken.objects.get(user=member).is_active
     entry = AuditEntry.objects.get(action=AuditEntry.Action.MEMBERSHIP_REMOVED)
@@ -67,17 +86,32 @@ def test_removed_member_loses_the_agency_only_sop_and_their_token_at_once(
 
 
 def test_a_token_still_justified_by_another_agency_stays_but_sees_less(
-    restricted, member, agency_admin, home_agency, other_agency
+    restricted,
+    member,
+    agency_admin,
+    home_agency,
+    other_agency,
+    editor,
+    publisher,
+    django_capture_on_commit_callbacks,
 ):
+    _publish_revision(restricted, editor, publisher, django_capture_on_commit_callbacks)
     Membership.objects.create(
         expert=member.expert, agency=other_agency, status=Membership.Status.APPROVED
     )
     _token, raw = token_create(by=member, name="lab system")
+    assert _sees(member, raw, restricted)["inbox"]
     admin = Client()
     admin.force_login(agency_admin)
     admin.post(reverse("network:membership_remove", args=[_membership(member, home_agency).pk]))
     after = _sees(member, raw, restricted)
-    assert after == {"page": 404, "api": 404, "search": False, "api_search": False}
+    assert after == {
+        "page": 404,
+        "api": 404,
+        "search": False,
+        "api_search": False,
+        "inbox": False,
+    }
     assert ApiToken.objects.get(user=member).is_active
 
 
