@@ -11,8 +11,10 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.models import Session
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontline.second_factor import role_requires_second_factor
@@ -33,6 +35,34 @@ def session_started(sender, request, user, **kwargs) -> None:
     """On ``user_logged_in``: the idle clock starts (saved with the new session itself)."""
     if request is not None and hasattr(request, "session"):
         request.session[LAST_SEEN] = int(time.time())
+
+
+def sessions_end_idle() -> int:
+    """End every session idle past its limit and close its user's open sockets.
+
+    The middleware ends an idle session at its next request; this (run by beat every few
+    minutes) ends those that make none, such as a tab left open that only listens on its
+    socket. The user's other tabs reconnect with their own, still valid, sessions.
+    Returns how many sessions ended.
+    """
+    now = int(time.time())
+    shortest = min(settings.FRONTLINE_IDLE_TIMEOUT_PRIVILEGED, settings.FRONTLINE_IDLE_TIMEOUT)
+    candidates: dict[str, tuple[int, int]] = {}  # session key -> (user id, seconds idle)
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        data = session.get_decoded()
+        last, user_id = data.get(LAST_SEEN), data.get("_auth_user_id")
+        if last is not None and user_id and now - int(last) > shortest:
+            candidates[session.session_key] = (int(user_id), now - int(last))
+    users = get_user_model().objects.in_bulk({uid for uid, _idle in candidates.values()})
+    ended = {
+        key: uid
+        for key, (uid, idle) in candidates.items()
+        if uid not in users or idle > idle_limit(users[uid])
+    }
+    Session.objects.filter(session_key__in=ended).delete()
+    for user_id in set(ended.values()):
+        sockets_close_now(user_id)
+    return len(ended)
 
 
 class IdleTimeoutMiddleware:

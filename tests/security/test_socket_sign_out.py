@@ -3,6 +3,8 @@ nothing more is delivered, and the old session cannot connect again to catch up.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
@@ -14,6 +16,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from frontline.asgi import application
+from frontline.sessions import LAST_SEEN
+from frontline.tasks import end_idle_sessions
 from network.models import Membership
 from notifications import push
 from tests.factories import PASSWORD
@@ -120,3 +124,30 @@ def test_other_users_sockets_stay_open(member, editor):
         await ws.disconnect()
 
     async_to_sync(go)()
+
+
+def test_beat_ends_an_idle_session_and_closes_its_socket(member, editor, settings):
+    settings.FRONTLINE_IDLE_TIMEOUT = 4 * 3600
+    client, cookie = _signed_in(member)
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - 5 * 3600
+    session.save()
+    active, _active_cookie = _signed_in(editor)
+
+    async def go():
+        ws = WebsocketCommunicator(
+            application, "/ws/notifications/", headers=[ORIGIN, (b"cookie", cookie)]
+        )
+        connected, _code = await ws.connect(timeout=3)
+        assert connected  # the socket does not look at the idle clock; beat does
+        await ws.receive_json_from(timeout=3)
+        assert (await sync_to_async(end_idle_sessions.apply)()).get() == 1
+        assert await ws.receive_output(timeout=3) == {"type": "websocket.close", "code": 4401}
+        again = WebsocketCommunicator(
+            application, "/ws/notifications/", headers=[ORIGIN, (b"cookie", cookie)]
+        )
+        connected, code = await again.connect(timeout=3)
+        assert not connected and code == 4403
+
+    async_to_sync(go)()
+    assert active.get("/profile/").status_code == 200
