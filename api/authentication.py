@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
+from rest_framework.permissions import SAFE_METHODS
 
+from api.models import ApiToken
 from api.services import token_authenticate
 
 
@@ -25,7 +27,13 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             )
         token = token_authenticate(parts[1])
         if token is None:
-            raise exceptions.AuthenticationFailed(_("This token is unknown or was revoked."))
+            raise exceptions.AuthenticationFailed(
+                _("This token is unknown, was revoked or has expired.")
+            )
+        if token.scope == ApiToken.Scope.READ and request.method not in SAFE_METHODS:
+            raise exceptions.PermissionDenied(
+                _("This token is read-only: create a read-and-write token to change anything.")
+            )
         return token.user, token
 
     def authenticate_header(self, request):
@@ -40,5 +48,9 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "An API token from your profile.",
+            "description": (
+                "An API token from your profile. A token has a scope: 'read' tokens are "
+                "refused with 403 on every POST, PUT, PATCH and DELETE; 'write' tokens may "
+                "do what their owner may. A token may expire (401 after that date)."
+            ),
         }

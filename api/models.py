@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApiToken(models.Model):
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
@@ -18,6 +22,9 @@ class ApiToken(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # A read-only token is refused (403) on every unsafe method; an expired one is unknown.
+    scope = models.CharField(_("scope"), max_length=5, choices=Scope.choices, default=Scope.WRITE)
+    expires = models.DateTimeField(_("expires"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -29,4 +36,10 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked is None
+        return self.revoked is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires is not None and self.expires <= timezone.now()

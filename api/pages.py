@@ -24,6 +24,25 @@ class TokenForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("e.g. our document system")}),
     )
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Scope"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        help_text=gettext_lazy("A read-only token is refused on every change."),
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label=gettext_lazy("Expires"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        initial=90,
+        choices=[
+            (30, gettext_lazy("in 30 days")),
+            (90, gettext_lazy("in 90 days")),
+            (365, gettext_lazy("in a year")),
+            ("", gettext_lazy("never")),
+        ],
+    )
 
 
 @login_required
@@ -32,9 +51,7 @@ def token_list(request):
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:
-            token, new_token = services.token_create(
-                by=request.user, name=form.cleaned_data["name"]
-            )
+            token, new_token = services.token_create(by=request.user, **form.cleaned_data)
         except ActionRefused as exc:
             form.add_error(None, exc.message)
         else:

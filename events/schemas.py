@@ -20,6 +20,15 @@ class ExpertUpdated(TypedDict):
     expert_id: int
 
 
+class ExpertLeft(TypedDict):
+    """A membership ended (removed by an admin or left): what the expert may see shrank."""
+
+    expert_id: int
+    agency_id: int
+    membership_id: int
+    status: str
+
+
 class SOPPublished(TypedDict):
     sop_id: int
     version_id: int
@@ -61,6 +70,7 @@ EVENT_SCHEMAS: dict[str, type] = {
     "sop.changed": SOPChanged,
     "expert.joined": ExpertJoined,
     "expert.updated": ExpertUpdated,
+    "expert.left": ExpertLeft,
     "sop.published": SOPPublished,
     "sop.withdrawn": SOPWithdrawn,
     "sop.review_due": SOPReviewDue,

@@ -1,10 +1,21 @@
-"""Sign-in and password reset with rate limits per account and per address (HTTP 429)."""
+"""Sign-in, sign-out and passwords: rate limits per account and address (HTTP 429), and
+every way out of a session (sign-out, a new password) closes that user's open sockets.
+
+There is one sign-in page for everyone: ``/admin/login/`` sends people here.
+"""
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 from django import forms
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from frontline.ratelimit import (
@@ -14,6 +25,7 @@ from frontline.ratelimit import (
     ratelimit_hit,
     ratelimit_reset,
 )
+from notifications.push import sockets_close_now
 
 TOO_MANY_SIGN_INS = _(
     "Too many failed sign-ins for this account or from this address. Wait 15 minutes and try "
@@ -25,13 +37,18 @@ TOO_MANY_RESETS = _(
 
 
 class RateLimitedAuthenticationForm(auth_forms.AuthenticationForm):
-    """Failed sign-ins count per account and per address; past the limit none are tried."""
+    """Failed sign-ins count per account *from one address*, and per address; past the
+    limit none are tried.
+
+    An account is locked only for the address its failures came from, so guessing a
+    colleague's password from elsewhere cannot lock them out (ASVS 2.2.1).
+    """
 
     rate_limited = False
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
         address = client_address(self.request) if self.request else "unknown"
+        username = f"{self.cleaned_data.get('username') or ''}|{address}"
         account, place = limit("login-account"), limit("login-address")
         if ratelimit_exceeded(account, username) or ratelimit_exceeded(place, address):
             self.rate_limited = True
@@ -77,6 +94,12 @@ class RateLimitedPasswordResetForm(auth_forms.PasswordResetForm):
             raise forms.ValidationError(TOO_MANY_RESETS, code="rate_limited")
         return cleaned
 
+    def save(self, **kwargs):
+        """Links start with ``FRONTLINE_BASE_URL``, never with the request's Host header."""
+        base = urlparse(settings.FRONTLINE_BASE_URL)
+        kwargs.update(domain_override=base.netloc, use_https=base.scheme == "https")
+        return super().save(**kwargs)
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = RateLimitedPasswordResetForm
@@ -89,3 +112,41 @@ class PasswordResetView(auth_views.PasswordResetView):
         if form.rate_limited:
             response.status_code = 429
         return response
+
+
+class SignOutView(auth_views.LogoutView):
+    """Sign out, and close this user's open sockets so nothing more reaches them."""
+
+    def post(self, request, *args, **kwargs):
+        user_id = request.user.pk if request.user.is_authenticated else None
+        response = super().post(request, *args, **kwargs)
+        if user_id is not None:
+            sockets_close_now(user_id)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A new password ends the other sessions (Django) and closes every open socket."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sockets_close_now(form.user.pk)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sockets_close_now(form.user.pk)
+        return response
+
+
+def admin_login(request):
+    """``/admin/login/``: the site's one sign-in page (its rate limits, its second factor)."""
+    target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(target)
+    if not request.user.is_staff:
+        raise PermissionDenied(_("The admin site is for platform staff."))
+    # Staff signed in without their second factor yet (the admin requires it).
+    return redirect_to_login(target, reverse("second_factor:verify"))

@@ -23,6 +23,11 @@ app.conf.beat_schedule = {
         "task": "sops.tasks.emit_review_reminders",
         "schedule": 3600.0,
     },
+    # Sessions idle past their limit end, and their sockets close (frontline/sessions.py).
+    "frontline-end-idle-sessions": {
+        "task": "frontline.tasks.end_idle_sessions",
+        "schedule": 300.0,
+    },
     # One mail per user grouping the day's notifications for "daily digest" subscriptions.
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_daily_digests",

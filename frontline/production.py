@@ -11,6 +11,9 @@ from django.core.exceptions import ImproperlyConfigured
 from frontline.env import env_bool
 
 MIN_SECRET_KEY_LENGTH = 50
+# The key ``make run`` uses; with DEBUG=0 it is refused, so nothing signed on a developer's
+# machine (sessions, reset, unsubscribe and e-mail links) validates in production.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
 
 
 def require_production_env(environ: dict) -> None:
@@ -19,6 +22,10 @@ def require_production_env(environ: dict) -> None:
     key = environ.get("SECRET_KEY", "")
     if not key:
         missing.append("SECRET_KEY (at least 50 random characters)")
+    elif DEVELOPMENT_SECRET_KEY in key:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is the development key: set a secret of your own for DEBUG=0."
+        )
     elif len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 5:
         raise ImproperlyConfigured(
             "SECRET_KEY is too short or too simple for DEBUG=0: use at least "

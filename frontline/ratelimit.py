@@ -25,6 +25,9 @@ DEFAULT_LIMITS = {
     "login-address": (30, 15 * 60),
     "reset-account": (3, 60 * 60),
     "reset-address": (10, 60 * 60),
+    # Sign-up says whether a username or an address is taken: bounded per address.
+    "signup-address": (10, 60 * 60),
+    "verify-mail-account": (3, 60 * 60),
 }
 
 

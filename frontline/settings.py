@@ -12,14 +12,20 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from frontline.env import email_settings, env_bool, env_list
-from frontline.production import caches, require_production_env, security_settings, storages
+from frontline.production import (
+    DEVELOPMENT_SECRET_KEY,
+    caches,
+    require_production_env,
+    security_settings,
+    storages,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FRONTLINE_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool(os.environ, "DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-change-me-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list(os.environ, "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 if not DEBUG:
     require_production_env(os.environ)  # a clear start-up error instead of an unsafe site
@@ -28,7 +34,7 @@ vars().update(security_settings(os.environ, DEBUG))
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "frontline.apps.FrontlineAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +53,10 @@ INSTALLED_APPS = [
     "audit",
     "api",
     "webhooks",
+    "frontline.apps.FrontlineConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -57,7 +67,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "frontline.sessions.IdleTimeoutMiddleware",
+    "frontline.second_factor.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "network.middleware.UserTimezoneMiddleware",
@@ -100,7 +113,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # ASVS 2.1.1: at least 12 characters.
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -161,6 +178,14 @@ FRONTLINE_BASE_URL = os.environ.get("FRONTLINE_BASE_URL", "http://127.0.0.1:8000
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Frontline <noreply@frontline.local>")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Absolute lifetime of a session, and the idle time after which it ends (shorter for
+# platform staff and agency admins); frontline/sessions.py enforces the idle limit.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE") or 14 * 24 * 3600)
+FRONTLINE_IDLE_TIMEOUT = int(os.environ.get("FRONTLINE_IDLE_TIMEOUT") or 4 * 3600)
+FRONTLINE_IDLE_TIMEOUT_PRIVILEGED = int(os.environ.get("FRONTLINE_IDLE_TIMEOUT_PRIVILEGED") or 3600)
+# Platform staff and agency admins must pass a TOTP second factor (frontline/second_factor.py).
+FRONTLINE_REQUIRE_SECOND_FACTOR = True
+OTP_TOTP_ISSUER = "Frontline"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",

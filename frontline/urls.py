@@ -12,7 +12,21 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(),
         name="password_reset",
     ),
+    path("accounts/logout/", auth_views.SignOutView.as_view(), name="logout"),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/two-step/", include("frontline.second_factor_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    # One sign-in page for everyone: the admin's own login form is never served.
+    path("admin/login/", auth_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("audit/", include("audit.urls")),

@@ -6,11 +6,14 @@ it twice leaves the same data.
 
 from __future__ import annotations
 
+import datetime
 import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from frontline.second_factor import TOTP_NAME
 from network.models import Agency, Country, Expert, Language, Membership, Region, Topic
 
 DEMO_PASSWORD = "frontline-demo"
@@ -391,6 +394,12 @@ DEMO_ACCOUNTS = [
 ]
 
 EXPERT_COUNT = 120
+# The demo's staff and admin sign in with a second factor like real ones; their
+# authenticator key is this public one, so `manage.py demo_code staff` can show the code.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test key
+DEMO_TOTP_ACCOUNTS = ("staff", "admin")
+# Every demo address counts as confirmed, so the demo applicant can be approved at once.
+DEMO_EMAIL_VERIFIED = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
 
 
 @transaction.atomic
@@ -447,6 +456,12 @@ def seed_network(stdout=None) -> dict:
         )
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+        if username in DEMO_TOTP_ACCOUNTS:
+            TOTPDevice.objects.update_or_create(
+                user=user,
+                name=TOTP_NAME,
+                defaults={"key": DEMO_TOTP_KEY, "confirmed": True},
+            )
         if agency_code is None:
             continue
         agency = agencies[agency_code]
@@ -457,6 +472,7 @@ def seed_network(stdout=None) -> dict:
                 "country": agency.country,
                 "position": rng.choice(POSITIONS[agency.kind]),
                 "timezone": "Europe/Belgrade" if agency.country.code == "RS" else "UTC",
+                "email_verified": DEMO_EMAIL_VERIFIED,
             },
         )
         expert.languages.set([languages["en"], languages[NATIVE_LANGUAGE[agency.country.code]]])
@@ -491,6 +507,7 @@ def seed_network(stdout=None) -> dict:
                 "bio": f"{full_name} works at {agency.name} on front-line biosafety and biosecurity.",
                 "contact_visibility": rng.choice(list(Expert.ContactVisibility.values)),
                 "phone": f"+{rng.randint(30, 998)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+                "email_verified": DEMO_EMAIL_VERIFIED,
             },
         )
         langs = {

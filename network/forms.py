@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontline.forms import any_of
 from network.models import Agency, Country, Expert, Language, Membership, Region, Topic
+from network.verification import EMAIL_TAKEN, email_taken
 
 
 class SignUpForm(UserCreationForm):
@@ -28,6 +29,12 @@ class SignUpForm(UserCreationForm):
         if get_user_model().objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("That username is taken."))
         return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if email_taken(email):
+            raise forms.ValidationError(EMAIL_TAKEN, code="email_taken")
+        return email
 
     def clean_full_name(self):
         name = self.cleaned_data["full_name"].strip()

@@ -142,6 +142,8 @@ class Expert(models.Model):
     timezone = models.CharField(
         _("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default="UTC"
     )
+    # Set when the owner opened the signed link mailed at sign-up; vetting waits for it.
+    email_verified = models.DateTimeField(_("e-mail address confirmed"), null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -173,6 +175,9 @@ class Membership(models.Model):
         PENDING = "pending", _("Pending")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+        # Offboarding: an admin removed an approved member, or the member left.
+        REMOVED = "removed", _("Removed")
+        LEFT = "left", _("Left")
 
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="memberships")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")

@@ -72,6 +72,25 @@ def shares_agency(user, expert: Expert) -> bool:
     return bool(mine & theirs)
 
 
+def can_see_expert(user, expert: Expert) -> bool:
+    """A profile page: vetted viewers see experts with an approved membership; an
+    applicant's or rejected account's page only its owner, staff and the admins of an
+    agency it asks to join (who vet it)."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.is_staff or expert.user_id == user.pk:
+        return True
+    if not is_vetted(user):
+        return False
+    statuses = {m.agency_id: m.status for m in expert.memberships.all()}
+    if Membership.Status.APPROVED in statuses.values():
+        return True
+    return any(
+        status == Membership.Status.PENDING and can_vet(user, agency_id)
+        for agency_id, status in statuses.items()
+    )
+
+
 def can_see_contact(user, expert: Expert) -> bool:
     """The expert's e-mail and phone, as their visibility setting allows."""
     if not user or not user.is_authenticated:

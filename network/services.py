@@ -11,11 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEntry
 from audit.services import audit_record
 from events.services import event_emit
 from frontline.errors import ActionRefused, NotAllowed, required_text
 from network.models import Agency, Country, Expert, Membership
-from network.permissions import ROLE_RANK, can_vet, forget_roles
+from network.permissions import ROLE_RANK, can_vet, forget_roles, is_vetted
+from network.verification import EMAIL_TAKEN, email_taken, verification_mail_send
 
 PROFILE_FIELDS = {
     "full_name",
@@ -44,11 +46,26 @@ def expert_sign_up(
     User = get_user_model()
     if User.objects.filter(username__iexact=username).exists():
         raise ActionRefused(_("That username is taken."))
+    if email_taken(email):
+        raise ActionRefused(str(EMAIL_TAKEN))
     user = User.objects.create_user(username=username, email=email, password=password)
     expert = Expert.objects.create(
         user=user, full_name=full_name, position=position, country=country or agency.country
     )
     Membership.objects.create(expert=expert, agency=agency)
+    # robust: a mail server that is down must not fail the sign-up; the profile page
+    # offers to send the link again.
+    transaction.on_commit(lambda: verification_mail_send(user=user), robust=True)
+    return expert
+
+
+@transaction.atomic
+def expert_confirm_email(*, expert: Expert) -> Expert:
+    """Record that the owner opened the signed link (checked by the caller's token check)."""
+    expert = Expert.objects.select_for_update().get(pk=expert.pk)
+    if expert.email_verified is None:
+        expert.email_verified = timezone.now()
+        expert.save(update_fields=["email_verified"])
     return expert
 
 
@@ -61,7 +78,7 @@ def membership_request(*, expert: Expert, agency: Agency, by) -> Membership:
         expert=expert, agency=agency
     )
     if not created:
-        if membership.status != Membership.Status.REJECTED:
+        if membership.status not in ENDED:
             raise ActionRefused(_("You already belong to or have asked to join this agency."))
         membership.status = Membership.Status.PENDING
         membership.reason = ""
@@ -82,9 +99,20 @@ def _locked_pending(membership: Membership, by) -> Membership:
     return membership
 
 
+ENDED = {Membership.Status.REJECTED, Membership.Status.REMOVED, Membership.Status.LEFT}
+
+
 @transaction.atomic
 def membership_approve(*, membership: Membership, by) -> Membership:
     membership = _locked_pending(membership, by)
+    if membership.expert.email_verified is None:
+        raise ActionRefused(
+            _(
+                "%(name)s has not confirmed their e-mail address yet: approve the request "
+                "once they have opened the link mailed to them."
+            )
+            % {"name": membership.expert}
+        )
     membership.status = Membership.Status.APPROVED
     membership.decided = timezone.now()
     membership.decided_by = by
@@ -140,14 +168,8 @@ def membership_set_role(*, membership: Membership, role: str, by) -> Membership:
         raise NotAllowed(_("Only this agency's admins or platform staff can change roles."))
     if membership.status != Membership.Status.APPROVED:
         raise ActionRefused(_("Only approved members have a role to change."))
-    if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
-        admins = Membership.objects.filter(
-            agency_id=membership.agency_id,
-            status=Membership.Status.APPROVED,
-            role=Membership.Role.ADMIN,
-        )
-        if admins.count() == 1 and not by.is_staff:
-            raise ActionRefused(_("This is the agency's last admin; name another admin first."))
+    if role != Membership.Role.ADMIN:
+        _keep_last_admin(membership, by)
     previous_role = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
@@ -159,6 +181,98 @@ def membership_set_role(*, membership: Membership, role: str, by) -> Membership:
         details={"membership_id": membership.pk, "from": previous_role, "to": role},
     )
     forget_roles(membership.expert.user)
+    return membership
+
+
+def _keep_last_admin(membership: Membership, by) -> None:
+    """An agency never loses its last admin (to a role change, a removal, or leaving),
+    unless platform staff do it."""
+    if membership.role != Membership.Role.ADMIN or by.is_staff:
+        return
+    admins = Membership.objects.filter(
+        agency_id=membership.agency_id,
+        status=Membership.Status.APPROVED,
+        role=Membership.Role.ADMIN,
+    )
+    if admins.count() == 1:
+        raise ActionRefused(_("This is the agency's last admin; name another admin first."))
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by, reason: str = "") -> Membership:
+    """An agency admin (or staff) removes an approved member: their access ends at once."""
+    membership = (
+        Membership.objects.select_for_update().select_related("expert").get(pk=membership.pk)
+    )
+    if not can_vet(by, membership.agency_id):
+        raise NotAllowed(_("Only this agency's admins or platform staff can remove its members."))
+    return _membership_end(membership, by=by, status=Membership.Status.REMOVED, reason=reason)
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership, by) -> Membership:
+    """A member leaves an agency themselves."""
+    membership = (
+        Membership.objects.select_for_update().select_related("expert").get(pk=membership.pk)
+    )
+    if membership.expert.user_id != by.pk:
+        raise NotAllowed(_("You can only leave an agency yourself."))
+    return _membership_end(membership, by=by, status=Membership.Status.LEFT, reason="")
+
+
+def _membership_end(membership: Membership, *, by, status: str, reason: str) -> Membership:
+    """End an approved membership: audit, event, tokens no longer justified, open sockets.
+
+    Who may see what is read from approved memberships on every request (pages, API,
+    search), so access ends with this transaction; open sockets are closed after it.
+    """
+    if membership.status != Membership.Status.APPROVED:
+        raise ActionRefused(_("Only an approved membership can end."))
+    _keep_last_admin(membership, by)
+    membership.status = status
+    membership.decided = timezone.now()
+    membership.decided_by = by
+    membership.reason = (reason or "").strip()
+    membership.save(update_fields=["status", "decided", "decided_by", "reason"])
+    user = membership.expert.user
+    forget_roles(user)
+    revoked = []
+    if not is_vetted(user):
+        # Tokens act with the user's roles; with no approved membership left, none is justified.
+        from api.services import tokens_revoke_all
+
+        revoked = tokens_revoke_all(user=user, by=by, why=f"membership.{status}")
+    action = (
+        AuditEntry.Action.MEMBERSHIP_REMOVED
+        if status == Membership.Status.REMOVED
+        else AuditEntry.Action.MEMBERSHIP_LEFT
+    )
+    audit_record(
+        actor=by,
+        action=action,
+        agency=membership.agency_id,
+        target=f"expert:{membership.expert_id}",
+        details={
+            "membership_id": membership.pk,
+            "role": membership.role,
+            "reason": membership.reason,
+            "tokens_revoked": len(revoked),
+        },
+    )
+    event_emit(
+        kind="expert.left",
+        actor=by,
+        target=f"expert:{membership.expert_id}",
+        payload={
+            "expert_id": membership.expert_id,
+            "agency_id": membership.agency_id,
+            "membership_id": membership.pk,
+            "status": status,
+        },
+    )
+    from notifications.push import sockets_close_now
+
+    transaction.on_commit(lambda: sockets_close_now(user.pk))
     return membership
 
 

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontline.errors import ActionRefused
-from network import selectors, services
+from frontline.ratelimit import client_address, limit, ratelimit_hit
+from network import selectors, services, verification
 from network.decorators import vetted_required
 from network.forms import (
     AgencyFilterForm,
@@ -24,7 +25,7 @@ from network.forms import (
     SignUpForm,
 )
 from network.models import Agency, Country, Expert, Membership, Region
-from network.permissions import can_see_contact, can_vet, expert_of, is_vetted
+from network.permissions import can_see_contact, can_see_expert, can_vet, expert_of, is_vetted
 
 PAGE_SIZE = 20
 
@@ -37,10 +38,22 @@ def home(request):
     )
 
 
+TOO_MANY_SIGN_UPS = _(
+    "Too many sign-ups from your network in the last hour. Wait an hour and try again."
+)
+
+
 def sign_up(request):
+    """Sign-up tells whether a username or address is taken, so it is limited per address."""
     if request.user.is_authenticated:
         return redirect("network:profile")
     form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        place = limit("signup-address")
+        if ratelimit_hit(place, client_address(request)) > place.attempts:
+            form.errors.clear()  # nothing about the names tried is said past the limit
+            form.add_error(None, TOO_MANY_SIGN_UPS)
+            return render(request, "registration/sign_up.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -58,8 +71,11 @@ def sign_up(request):
             login(request, expert.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
-                _("Welcome. Your request to join %(agency)s waits for its admins to vet it.")
-                % {"agency": data["agency"]},
+                _(
+                    "Welcome. We mailed a link to %(email)s: open it to confirm your address. "
+                    "Your request to join %(agency)s waits for its admins to vet it."
+                )
+                % {"agency": data["agency"], "email": data["email"]},
             )
             return redirect("network:profile")
     return render(request, "registration/sign_up.html", {"form": form})
@@ -92,6 +108,53 @@ def profile(request):
         "network/profile.html",
         {"form": form, "expert": expert, "memberships": memberships, "join_form": JoinAgencyForm()},
     )
+
+
+def verify_email(request, uidb64: str, token: str):
+    """The signed link mailed at sign-up: it confirms the address (and only with a valid link)."""
+    user = verification.user_of_link(uidb64, token)
+    expert = expert_of(user) if user is not None else None
+    if expert is not None:
+        services.expert_confirm_email(expert=expert)
+    status = 200 if expert is not None else 400
+    return render(
+        request,
+        "network/verify_email_done.html",
+        {"confirmed": expert is not None},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def verify_email_resend(request):
+    expert = expert_of(request.user)
+    if expert is None or expert.email_verified is not None:
+        return redirect("network:profile")
+    account = limit("verify-mail-account")
+    if ratelimit_hit(account, str(request.user.pk)) > account.attempts:
+        messages.error(request, _("We sent you several links this hour already: wait a little."))
+    else:
+        verification.verification_mail_send(user=request.user)
+        messages.success(
+            request, _("A new link is on its way to %(email)s.") % {"email": request.user.email}
+        )
+    return redirect("network:profile")
+
+
+@login_required
+@require_POST
+def membership_leave(request, pk: int):
+    membership = get_object_or_404(
+        Membership.objects.select_related("agency"), pk=pk, expert__user=request.user
+    )
+    try:
+        services.membership_leave(membership=membership, by=request.user)
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("You left %(agency)s.") % {"agency": membership.agency})
+    return redirect("network:profile")
 
 
 @login_required
@@ -128,7 +191,11 @@ def expert_list(request):
 
 
 def expert_detail(request, pk: int):
-    """A profile: vetted members see everyone; anyone sees their own."""
+    """A profile: vetted members see vetted experts; anyone sees their own.
+
+    An applicant's or rejected account's profile is a 404 to others (as in the API), except
+    to the admins vetting their request and to platform staff.
+    """
     expert = get_object_or_404(
         Expert.objects.select_related("country", "user").prefetch_related(
             "languages", "topics", "memberships__agency"
@@ -143,6 +210,8 @@ def expert_detail(request, pk: int):
 
 @vetted_required
 def _vetted_expert_detail(request, expert: Expert):
+    if not can_see_expert(request.user, expert):
+        raise Http404(_("There is no vetted expert with this id."))
     return _render_expert(request, expert)
 
 
@@ -233,6 +302,19 @@ def membership_reject(request, pk: int):
         return _("The request of %(name)s was rejected.") % {"name": membership.expert}
 
     return _membership_action(request, pk, reject)
+
+
+@login_required
+@require_POST
+def membership_remove(request, pk: int):
+    form = RejectForm(request.POST)
+
+    def remove(membership):
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        services.membership_remove(membership=membership, by=request.user, reason=reason)
+        return _("%(name)s was removed from the agency.") % {"name": membership.expert}
+
+    return _membership_action(request, pk, remove)
 
 
 @login_required

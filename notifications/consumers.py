@@ -7,16 +7,18 @@ push the new unread count back here to every tab of that user.
 from __future__ import annotations
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.dateparse import parse_datetime
 
+from frontline.second_factor import session_passed_second_factor
 from network.permissions import is_vetted
 from notifications import push, selectors
 
 
 @database_sync_to_async
-def _vetted(user) -> bool:
-    return is_vetted(user)
+def _may_connect(user, session) -> bool:
+    return is_vetted(user) and session_passed_second_factor(user, session)
 
 
 @database_sync_to_async
@@ -35,7 +37,11 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated or not await _vetted(user):
+        if (
+            user is None
+            or not user.is_authenticated
+            or not await _may_connect(user, self.scope.get("session"))
+        ):
             await self.close(code=4403)
             return
         self.user = user
@@ -66,3 +72,11 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def notification_unread(self, message):
         await self.send_json(message)
+
+    async def force_disconnect(self, message):
+        """Signed out, password changed or removed from an agency: deliver nothing more."""
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.group = None
+        await self.close(code=4401)
+        raise StopConsumer()

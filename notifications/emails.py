@@ -25,6 +25,7 @@ from sops.permissions import visible_sops
 
 log = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+UNSUBSCRIBE_MAX_AGE = 365 * 24 * 3600  # a link in a year-old mail stops working
 
 
 def base_url() -> str:
@@ -38,9 +39,10 @@ def unsubscribe_token(*, user_id: int, subscription_id: int | None, digest: bool
 
 
 def unsubscribe_read(token: str) -> dict | None:
-    """The token's content, or None if it was not signed by us (or was tampered with)."""
+    """The token's content, or None if it was not signed by us, was tampered with or is
+    more than a year old."""
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
     except signing.BadSignature:
         return None
     if not isinstance(data, dict) or "u" not in data:

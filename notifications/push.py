@@ -42,6 +42,11 @@ def message_unread(unread: int) -> dict:
     return {"type": "notification.unread", "unread": unread}
 
 
+# The consumer answers this by leaving the group and closing (code 4401): the tab's
+# client reconnects, and a session that was signed out is then refused (4403).
+FORCE_DISCONNECT = {"type": "force.disconnect"}
+
+
 async def _publish_pipelined(layer, messages: list[tuple[int, dict]]) -> bool:
     """On ``RedisPubSubChannelLayer``: every PUBLISH of a batch in one Redis pipeline.
 
@@ -107,3 +112,11 @@ def push_now(messages: list[tuple[int, dict]]) -> int:
     except Exception:
         log.exception("pushing %d notification messages failed", len(messages))
         return len(messages)
+
+
+def sockets_close_now(user_id: int) -> int:
+    """Close every open socket of this user (signed out, password changed, removed).
+
+    Named ``_now`` like ``push_now``: from a service, call it in ``transaction.on_commit``.
+    """
+    return push_now([(user_id, FORCE_DISCONNECT)])

@@ -23,7 +23,7 @@ def sop_reindex(event: Event) -> None:
 
 
 def expert_reindex(event: Event) -> None:
-    """expert.joined, expert.updated: a vetted expert becomes findable or changed their profile."""
+    """expert.joined, .updated, .left: an expert becomes findable, changed, or may drop out."""
     _queue([f"expert:{event.payload['expert_id']}"])
 
 
@@ -34,4 +34,5 @@ HANDLERS = {
     "sop.changed": sop_reindex,
     "expert.joined": expert_reindex,
     "expert.updated": expert_reindex,
+    "expert.left": expert_reindex,
 }

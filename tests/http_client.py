@@ -58,7 +58,7 @@ def signed_in_system(base: str, username: str, password: str) -> Http:
     """Sign in on the pages, create an API token there, then speak with the token only."""
     client = Http(base)
     client.form("/accounts/login/", {"username": username, "password": password})
-    page = client.form("/profile/api-tokens/", {"name": f"{username}'s system"})
+    page = client.form("/profile/api-tokens/", {"name": f"{username}'s system", "scope": "write"})
     found = re.search(r"<code>(fl_[\w-]+)</code>", page)
     assert found, page[:3000]
     client.token = found.group(1)

@@ -34,7 +34,9 @@ def test_revoked_or_unknown_token_is_refused_with_the_error_body(api, member):
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     response = api.get("/api/v1/sops/")
     assert response.status_code == 401
-    assert response.json()["error"]["message"] == "This token is unknown or was revoked."
+    assert (
+        response.json()["error"]["message"] == "This token is unknown, was revoked or has expired."
+    )
     assert response["WWW-Authenticate"] == "Bearer"
     api.credentials(HTTP_AUTHORIZATION="Bearer fl_nonsense")
     assert api.get("/api/v1/sops/").status_code == 401
@@ -49,7 +51,9 @@ def test_token_creation_and_revocation_are_audited(member):
 
 def test_token_page_shows_a_new_token_once_then_only_its_prefix(client_for, member):
     client = client_for(member)
-    response = client.post(reverse("api_tokens:list"), {"name": "our document system"})
+    response = client.post(
+        reverse("api_tokens:list"), {"name": "our document system", "scope": "write"}
+    )
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
     token = ApiToken.objects.get(user=member)

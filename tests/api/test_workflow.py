@@ -28,7 +28,7 @@ def _token_over_http(username: str) -> APIClient:
     browser = Client()
     signed_in = browser.post("/accounts/login/", {"username": username, "password": PASSWORD})
     assert signed_in.status_code == 302
-    page = browser.post("/profile/api-tokens/", {"name": f"{username}'s system"})
+    page = browser.post("/profile/api-tokens/", {"name": f"{username}'s system", "scope": "write"})
     raw = re.search(r"<code>(fl_[\w-]+)</code>", page.content.decode()).group(1)
     system = APIClient()
     system.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")

@@ -24,6 +24,7 @@ HANDLER = f"{__name__}.recording_handler"
 SAMPLES = {
     "expert.joined": {"expert_id": 1, "agency_id": 2, "membership_id": 3},
     "expert.updated": {"expert_id": 1},
+    "expert.left": {"expert_id": 1, "agency_id": 2, "membership_id": 3, "status": "removed"},
     "sop.published": {
         "sop_id": 1,
         "version_id": 2,

@@ -18,5 +18,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Demo accounts (password '{DEMO_PASSWORD}'): staff, admin, publisher, editor, "
-            "member, outsider, applicant"
+            "member, outsider, applicant; staff and admin also need the code printed by "
+            "`manage.py demo_code staff` (or `admin`)"
         )
