@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from network.models import Agency, Country, Expert, Language, Membership, Topic
-from network.permissions import can_see_contact
+from network.permissions import approved_memberships, can_see_contact
 from sops.models import SOP, Attachment, SOPVersion
 from sops.rendering import render_markdown
 
@@ -83,8 +83,7 @@ class ExpertSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MembershipBriefSerializer(many=True))
     def get_agencies(self, expert):
-        approved = [m for m in expert.memberships.all() if m.status == Membership.Status.APPROVED]
-        return MembershipBriefSerializer(approved, many=True).data
+        return MembershipBriefSerializer(approved_memberships(expert), many=True).data
 
     def _contact(self, expert, value):
         return value if can_see_contact(self.context["request"].user, expert) else None

@@ -16,8 +16,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import selectors
 from api.errors import PreconditionFailed, PreconditionRequired
+from api.lookups import lookup, resolve
 from api.permissions import ReadAnyoneWriteSignedIn, SignedIn
 from api.serializers import (
     AdaptSerializer,
@@ -38,7 +38,8 @@ from api.serializers import (
     version_etag,
 )
 from frontline.errors import Conflict
-from sops import services
+from network.models import Agency, Country, Language, Topic
+from sops import selectors, services
 from sops.diff import word_diff
 from sops.models import SOPVersion
 
@@ -46,21 +47,21 @@ NOT_FOUND = _("Not found, or you may not see it.")
 
 
 def _sop_or_404(request, pk):
-    sop = selectors.sop_get(user=request.user, pk=pk)
+    sop = selectors.sop_for_viewer(user=request.user, pk=pk)
     if sop is None:
         raise NotFound(NOT_FOUND)
     return sop
 
 
 def _version_or_404(request, pk):
-    version = selectors.version_get(user=request.user, pk=pk)
+    version = selectors.version_for_viewer(user=request.user, pk=pk)
     if version is None:
         raise NotFound(NOT_FOUND)
     return version
 
 
 def _version_response(request, version: SOPVersion, code=status.HTTP_200_OK) -> Response:
-    version = selectors.version_get(user=request.user, pk=version.pk) or version
+    version = selectors.version_for_viewer(user=request.user, pk=version.pk) or version
     data = VersionSerializer(version, context={"request": request}).data
     return Response(data, status=code, headers={"ETag": version_etag(version)})
 
@@ -73,9 +74,23 @@ class SOPListView(GenericAPIView):
 
     @extend_schema(parameters=[SOPFilterSerializer], responses=SOPSerializer(many=True))
     def get(self, request):
-        filters = SOPFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        qs = selectors.sop_list(user=request.user, filters=filters.validated_data)
+        form = SOPFilterSerializer(data=request.query_params)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        filters, unknown = resolve(
+            {
+                "q": data.get("q", ""),
+                "visibility": data.get("visibility", ""),
+                "status": data.get("status", ""),
+                "agency": lookup(Agency, "code", data.get("agency")),
+                "topic": lookup(Topic, "slug", data.get("topic")),
+                "country": lookup(Country, "code", data.get("country", "").upper()),
+                "language": lookup(Language, "code", data.get("language")),
+            }
+        )
+        qs = selectors.sop_list(user=request.user, filters=filters)
+        if unknown:
+            qs = qs.none()
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(SOPSerializer(page, many=True).data)
 
@@ -324,7 +339,7 @@ class AttachmentDownloadView(APIView):
         responses={(200, "application/octet-stream"): OpenApiResponse(description="the file")}
     )
     def get(self, request, pk: int):
-        attachment = selectors.attachment_get(user=request.user, pk=pk)
+        attachment = selectors.attachment_for_viewer(user=request.user, pk=pk)
         if attachment is None:
             raise NotFound(NOT_FOUND)
         response = FileResponse(

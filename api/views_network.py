@@ -9,6 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from api.lookups import MISSING, lookup, resolve
 from api.permissions import Vetted
 from api.serializers import AgencySerializer, ExpertSerializer, TopicSerializer
 from network import selectors
@@ -35,16 +36,6 @@ class TopicFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(required=False, choices=Topic.Kind.choices)
 
 
-MISSING = object()
-
-
-def _lookup(model, field: str, value):
-    """The row a filter names, None for no filter, MISSING when it names nothing."""
-    if not value:
-        return None
-    return model.objects.filter(**{field: value}).first() or MISSING
-
-
 class AgencyListView(GenericAPIView):
     serializer_class = AgencySerializer
 
@@ -53,7 +44,7 @@ class AgencyListView(GenericAPIView):
         form = AgencyFilterSerializer(data=request.query_params)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        region = _lookup(Region, "code", data.get("region", "").upper())
+        region = lookup(Region, "code", data.get("region", "").upper())
         qs = selectors.agencies_directory(
             country=data.get("country", "").upper() or None,
             kind=data.get("kind", ""),
@@ -90,15 +81,13 @@ class ExpertListView(GenericAPIView):
         filters = {
             "q": data.get("q", ""),
             "trainer": data.get("trainer", False),
-            "country": _lookup(Country, "code", data.get("country", "").upper()),
-            "region": _lookup(Region, "code", data.get("region", "").upper()),
-            "agency": _lookup(Agency, "code", data.get("agency")),
-            "topic": _lookup(Topic, "slug", data.get("topic")),
-            "language": _lookup(Language, "code", data.get("language")),
+            "country": lookup(Country, "code", data.get("country", "").upper()),
+            "region": lookup(Region, "code", data.get("region", "").upper()),
+            "agency": lookup(Agency, "code", data.get("agency")),
+            "topic": lookup(Topic, "slug", data.get("topic")),
+            "language": lookup(Language, "code", data.get("language")),
         }
-        unknown = [name for name, value in filters.items() if value is MISSING]
-        for name in unknown:
-            filters[name] = None
+        filters, unknown = resolve(filters)
         qs = selectors.experts_directory(filters=filters)
         if unknown:
             qs = qs.none()

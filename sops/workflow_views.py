@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from frontline.errors import ActionRefused, Conflict
 from network.models import Membership
-from sops import selectors, services
+from network.permissions import agencies_with_role
+from sops import services
 from sops.diff import word_diff
 from sops.forms import (
     AdaptForm,
@@ -128,7 +129,7 @@ def version_edit(request, sop_id: int, pk: int):
 @require_POST
 def preview(request):
     """Render Markdown exactly as the published page will (same sanitiser), for the editor."""
-    if selectors.agencies_where(request.user, Membership.Role.EDITOR) == []:
+    if agencies_with_role(request.user, Membership.Role.EDITOR) == []:
         raise PermissionDenied
     rendered = render_markdown(request.POST.get("body", ""))
     return render(request, "sops/_preview.html", {"rendered": rendered})
