@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.query import QuerySerializer, code_param, country_param, text_param
 from network.models import Agency, Country, Expert, Language, Membership, Topic
 from network.permissions import approved_memberships, can_see_contact
 from sops.models import SOP, Attachment, SOPVersion
@@ -232,15 +233,22 @@ class DiffSerializer(serializers.Serializer):
 # Input ------------------------------------------------------------------------------------
 
 
-class SOPFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, max_length=200)
-    agency = serializers.SlugField(required=False, help_text="agency code")
-    topic = serializers.SlugField(required=False, help_text="topic slug")
-    country = serializers.CharField(required=False, max_length=2, help_text="ISO 3166 code")
-    language = serializers.CharField(required=False, max_length=8)
+class SOPFilterSerializer(QuerySerializer):
+    q = text_param(
+        200,
+        "Words found in the title or the reference code (case-insensitive, anywhere in them); "
+        "not the text: for that, use /search/.",
+    )
+    agency = code_param("The owning agency's code.")
+    topic = code_param("A topic or CBRN category slug.", max_length=50)
+    country = country_param("A country the procedure applies in (ISO 3166 alpha-2).")
+    language = code_param("A language code, e.g. `en`.", max_length=8)
     visibility = serializers.ChoiceField(required=False, choices=SOP.Visibility.choices)
     status = serializers.ChoiceField(
-        required=False, choices=["published", "withdrawn", "draft"], help_text="draft: open drafts"
+        required=False,
+        choices=["published", "withdrawn", "draft"],
+        help_text="`draft`: a draft or a version in review is open. It only ever finds "
+        "procedures of the agencies where you edit; for anyone else it finds nothing.",
     )
 
 
@@ -299,6 +307,6 @@ class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class DiffQuerySerializer(serializers.Serializer):
+class DiffQuerySerializer(QuerySerializer):
     old = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="older version id")
     new = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="newer version id")

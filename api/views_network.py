@@ -11,28 +11,29 @@ from rest_framework.response import Response
 
 from api.lookups import MISSING, lookup, resolve
 from api.permissions import Vetted
+from api.query import QuerySerializer, code_param, country_param, text_param
 from api.serializers import AgencySerializer, ExpertSerializer, TopicSerializer
 from network import selectors
 from network.models import Agency, Country, Language, Region, Topic
 
 
-class AgencyFilterSerializer(serializers.Serializer):
-    country = serializers.CharField(required=False, max_length=2, help_text="ISO 3166 code")
-    region = serializers.CharField(required=False, max_length=8, help_text="region code")
+class AgencyFilterSerializer(QuerySerializer):
+    country = country_param("ISO 3166 alpha-2 code")
+    region = code_param("Region code, e.g. `SEEE`", max_length=8)
     kind = serializers.ChoiceField(required=False, choices=Agency.Kind.choices)
 
 
-class ExpertFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, max_length=200)
-    country = serializers.CharField(required=False, max_length=2)
-    region = serializers.CharField(required=False, max_length=8)
-    agency = serializers.SlugField(required=False, help_text="agency code")
-    topic = serializers.SlugField(required=False, help_text="topic slug")
-    language = serializers.CharField(required=False, max_length=8)
+class ExpertFilterSerializer(QuerySerializer):
+    q = text_param(200, "Words in the name or position (case-insensitive)")
+    country = country_param("ISO 3166 alpha-2 code")
+    region = code_param("Region code", max_length=8)
+    agency = code_param("Agency code")
+    topic = code_param("Topic slug", max_length=50)
+    language = code_param("Language code", max_length=8)
     trainer = serializers.BooleanField(required=False, default=False)
 
 
-class TopicFilterSerializer(serializers.Serializer):
+class TopicFilterSerializer(QuerySerializer):
     kind = serializers.ChoiceField(required=False, choices=Topic.Kind.choices)
 
 

@@ -12,8 +12,11 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from frontline.daphne_bodies import leave_bodies_to_the_app  # noqa: E402
 from frontline.routing import websocket_urlpatterns  # noqa: E402
 from frontline.websocket_origin import SameOriginValidator  # noqa: E402
+
+leave_bodies_to_the_app()
 
 application = ProtocolTypeRouter(
     {

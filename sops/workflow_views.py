@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from frontline.errors import ActionRefused, Conflict
+from frontline.errors import ActionRefused, StaleEdit
 from network.models import Membership
 from network.permissions import agencies_with_role
 from sops import services
@@ -101,7 +101,7 @@ def version_edit(request, sop_id: int, pk: int):
                 expected_edit_count=form.cleaned_data["edit_count"],
                 **fields,
             )
-        except Conflict as exc:
+        except StaleEdit as exc:
             saved = SOPVersion.objects.get(pk=version.pk)
             form.add_error(None, exc.message)
             form.take_current_edit_count(saved)
