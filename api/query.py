@@ -38,7 +38,8 @@ class QuerySerializer(serializers.Serializer):
 
 
 # NUL cannot be stored or searched; the pattern says so, so a client learns it from the schema.
-NO_NUL = r"^[^\x00]*$"
+# (Empty is allowed by allow_blank: the schema's other oneOf branch, so not matched here.)
+NO_NUL = r"^[^\x00]+$"
 
 
 def text_param(max_length: int, help_text: str) -> serializers.RegexField:

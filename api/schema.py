@@ -8,16 +8,24 @@ A read that anyone may make is declared with optional authentication
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 
 from api.permissions import ReadAnyoneWriteSignedIn
+from api.query import NO_NUL
 from api.serializers import ErrorSerializer
 
 NOT_VISIBLE = (
     "Not found, or not visible to you: a procedure, version or file you may not see (an "
     "anonymous caller included) answers 404, never 403, so its existence is not revealed"
 )
-ALWAYS = {"400": "Invalid input", "404": NOT_VISIBLE, "429": "Rate limited"}
+INVALID = (
+    "Invalid input, with the reason in `message` and each field's in `fields`: a value the "
+    "schema refuses, or a rule it cannot state (a body naming an agency, language, topic or "
+    "country that does not exist; dates out of order; an upload that is no PDF, DOCX, XLSX, "
+    "PNG or JPEG by its content, or too large; publishing a revision without a change summary)"
+)
+ALWAYS = {"400": INVALID, "404": NOT_VISIBLE, "429": "Rate limited"}
 WRITES = {
     "401": "Not signed in",
     "403": "Not allowed",
@@ -26,6 +34,12 @@ WRITES = {
 }
 EDITS = {"412": "Stale ETag: nothing changed", "428": "If-Match missing"}
 PUBLIC_PERMISSIONS = (AllowAny, ReadAnyoneWriteSignedIn)
+
+# What DRF's CharField refuses, said in the schema: no NUL character anywhere, and (unless
+# blank is allowed) something besides spaces, since the value is trimmed before it is judged.
+# A blank-allowed field becomes ``oneOf: [pattern, maxLength: 0]``, so its pattern must not
+# match "" as well (oneOf wants exactly one).
+NOT_ONLY_SPACES = r"^[^\x00]*[^\x00\s][^\x00]*$"
 
 
 class AutoSchema(BaseAutoSchema):
@@ -39,6 +53,14 @@ class AutoSchema(BaseAutoSchema):
         if self._is_public() and {} not in auths:
             auths.append({})
         return auths
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        result = super()._map_serializer_field(field, direction, bypass_extensions)
+        plain_text = type(field) is serializers.CharField and not field.read_only
+        if direction == "request" and plain_text and "pattern" not in result:
+            blank_ok = field.allow_blank or not field.trim_whitespace
+            result["pattern"] = NO_NUL if blank_ok else NOT_ONLY_SPACES
+        return result
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import CodeRelatedField
 from api.query import QuerySerializer, code_param, country_param, text_param
 from network.models import Agency, Country, Expert, Language, Membership, Topic
 from network.permissions import approved_memberships, can_see_contact
@@ -253,19 +254,19 @@ class SOPFilterSerializer(QuerySerializer):
 
 
 class SOPCreateSerializer(serializers.Serializer):
-    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    agency = CodeRelatedField(slug_field="code", queryset=Agency.objects.all())
     reference = serializers.CharField(max_length=60)
     title = serializers.CharField(max_length=300)
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    language = serializers.PrimaryKeyRelatedField(queryset=Language.objects.all())
+    language = CodeRelatedField(slug_field="code", queryset=Language.objects.all())
     visibility = serializers.ChoiceField(choices=SOP.Visibility.choices, default="network")
-    topics = serializers.SlugRelatedField(
+    topics = CodeRelatedField(
         slug_field="slug", many=True, queryset=Topic.objects.all(), required=False
     )
-    countries = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Country.objects.all(), required=False
+    countries = CodeRelatedField(
+        slug_field="code", many=True, queryset=Country.objects.all(), required=False
     )
-    partner_agencies = serializers.SlugRelatedField(
+    partner_agencies = CodeRelatedField(
         slug_field="code", many=True, queryset=Agency.objects.all(), required=False
     )
     change_summary = serializers.CharField(required=False, allow_blank=True)
@@ -298,7 +299,7 @@ class RevisionSerializer(serializers.Serializer):
 
 
 class AdaptSerializer(serializers.Serializer):
-    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    agency = CodeRelatedField(slug_field="code", queryset=Agency.objects.all())
     reference = serializers.CharField(max_length=60)
     title = serializers.CharField(max_length=300, required=False)
 

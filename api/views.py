@@ -229,9 +229,10 @@ class VersionDetailView(APIView):
 
     def _update(self, request, pk: int, *, partial: bool):
         version = _version_or_404(request, pk)
-        expected = _expected_edit_count(request, version)
+        # A body that is not valid is a 400 whatever If-Match says: nothing to compare yet.
         form = VersionUpdateSerializer(data=request.data, partial=partial)
         form.is_valid(raise_exception=True)
+        expected = _expected_edit_count(request, version)
         try:
             updated = services.version_update(
                 version=version,

@@ -194,7 +194,7 @@ def version_submit(*, version: SOPVersion, by) -> SOPVersion:
     _require_editor(by, version.sop)
     _require_status(version, Status.DRAFT, action=_("submit"))
     if not version.body.strip():
-        raise ActionRefused(_("Write the procedure before submitting it for review."))
+        raise Conflict(_("Write the procedure before submitting it for review."))
     version.status = Status.IN_REVIEW
     version.submitted = timezone.now()
     version.returned_reason = ""
