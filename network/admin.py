@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from frontline.admin import ReadOnlyInline, ServiceAdmin
+from frontline.modeladmin import ReadOnlyInline, ServiceAdmin
 from network import services
 from network.models import Agency, Country, Expert, Language, Membership, Region, Topic
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from frontline.admin import ReadOnlyAdmin
+from frontline.modeladmin import ReadOnlyAdmin
 from notifications.models import Mail, Notification, Subscription
 
 

@@ -7,7 +7,7 @@ acknowledgements are read-only here; a published version cannot be changed from 
 
 from django.contrib import admin
 
-from frontline.admin import ReadOnlyAdmin, ReadOnlyInline
+from frontline.modeladmin import ReadOnlyAdmin, ReadOnlyInline
 from sops.models import SOP, Acknowledgement, Attachment, SOPVersion
 
 
