@@ -17,9 +17,9 @@ def strict_query(data, fields: dict) -> None:
     """400 for a parameter given twice, or given empty where the schema wants a value."""
     errors = {}
     for name, field in fields.items():
-        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
         if name not in data:
             continue
+        values = data.getlist(name) if hasattr(data, "getlist") else [data[name]]
         if len(values) > 1:
             errors[name] = [_("Give this parameter once.")]
         elif values[0] == "" and not getattr(field, "allow_blank", False):
