@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -80,6 +81,11 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
-    """Any path under /api/ that names no endpoint."""
+    """Any path under /api/ that names no endpoint, whatever the method.
+
+    CSRF-exempt because it changes nothing: otherwise a POST with a bearer token would get
+    Django's HTML "CSRF verification failed" page instead of this JSON body.
+    """
     return JsonResponse(error_body(404, _("There is no such API endpoint.")), status=404)

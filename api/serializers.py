@@ -7,8 +7,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import CodeRelatedField
+from api.query import QuerySerializer, code_param, country_param, text_param
 from network.models import Agency, Country, Expert, Language, Membership, Topic
-from network.permissions import can_see_contact
+from network.permissions import approved_memberships, can_see_contact
 from sops.models import SOP, Attachment, SOPVersion
 from sops.rendering import render_markdown
 
@@ -83,8 +85,7 @@ class ExpertSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MembershipBriefSerializer(many=True))
     def get_agencies(self, expert):
-        approved = [m for m in expert.memberships.all() if m.status == Membership.Status.APPROVED]
-        return MembershipBriefSerializer(approved, many=True).data
+        return MembershipBriefSerializer(approved_memberships(expert), many=True).data
 
     def _contact(self, expert, value):
         return value if can_see_contact(self.context["request"].user, expert) else None
@@ -233,32 +234,39 @@ class DiffSerializer(serializers.Serializer):
 # Input ------------------------------------------------------------------------------------
 
 
-class SOPFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, max_length=200)
-    agency = serializers.SlugField(required=False, help_text="agency code")
-    topic = serializers.SlugField(required=False, help_text="topic slug")
-    country = serializers.CharField(required=False, max_length=2, help_text="ISO 3166 code")
-    language = serializers.CharField(required=False, max_length=8)
+class SOPFilterSerializer(QuerySerializer):
+    q = text_param(
+        200,
+        "Words found in the title or the reference code (case-insensitive, anywhere in them); "
+        "not the text: for that, use /search/.",
+    )
+    agency = code_param("The owning agency's code.")
+    topic = code_param("A topic or CBRN category slug.", max_length=50)
+    country = country_param("A country the procedure applies in (ISO 3166 alpha-2).")
+    language = code_param("A language code, e.g. `en`.", max_length=8)
     visibility = serializers.ChoiceField(required=False, choices=SOP.Visibility.choices)
     status = serializers.ChoiceField(
-        required=False, choices=["published", "withdrawn", "draft"], help_text="draft: open drafts"
+        required=False,
+        choices=["published", "withdrawn", "draft"],
+        help_text="`draft`: a draft or a version in review is open. It only ever finds "
+        "procedures of the agencies where you edit; for anyone else it finds nothing.",
     )
 
 
 class SOPCreateSerializer(serializers.Serializer):
-    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    agency = CodeRelatedField(slug_field="code", queryset=Agency.objects.all())
     reference = serializers.CharField(max_length=60)
     title = serializers.CharField(max_length=300)
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    language = serializers.PrimaryKeyRelatedField(queryset=Language.objects.all())
+    language = CodeRelatedField(slug_field="code", queryset=Language.objects.all())
     visibility = serializers.ChoiceField(choices=SOP.Visibility.choices, default="network")
-    topics = serializers.SlugRelatedField(
+    topics = CodeRelatedField(
         slug_field="slug", many=True, queryset=Topic.objects.all(), required=False
     )
-    countries = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Country.objects.all(), required=False
+    countries = CodeRelatedField(
+        slug_field="code", many=True, queryset=Country.objects.all(), required=False
     )
-    partner_agencies = serializers.SlugRelatedField(
+    partner_agencies = CodeRelatedField(
         slug_field="code", many=True, queryset=Agency.objects.all(), required=False
     )
     change_summary = serializers.CharField(required=False, allow_blank=True)
@@ -291,7 +299,7 @@ class RevisionSerializer(serializers.Serializer):
 
 
 class AdaptSerializer(serializers.Serializer):
-    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    agency = CodeRelatedField(slug_field="code", queryset=Agency.objects.all())
     reference = serializers.CharField(max_length=60)
     title = serializers.CharField(max_length=300, required=False)
 
@@ -300,6 +308,6 @@ class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class DiffQuerySerializer(serializers.Serializer):
+class DiffQuerySerializer(QuerySerializer):
     old = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="older version id")
     new = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="newer version id")

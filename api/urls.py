@@ -52,5 +52,5 @@ urlpatterns = [
     path("v1/inbox/", views_me.InboxView.as_view(), name="inbox"),
     path("v1/inbox/read-all/", views_me.InboxReadAllView.as_view(), name="inbox-read-all"),
     path("v1/inbox/<int:pk>/read/", views_me.InboxReadView.as_view(), name="inbox-read"),
-    re_path(r"^.*$", not_found),
+    re_path(r"", not_found),  # any other path under /api/, newlines included
 ]

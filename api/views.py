@@ -6,18 +6,21 @@ and notifications are the same as from the pages. What a viewer may not see answ
 
 from __future__ import annotations
 
+import re
+
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import selectors
 from api.errors import PreconditionFailed, PreconditionRequired
+from api.lookups import lookup, resolve
 from api.permissions import ReadAnyoneWriteSignedIn, SignedIn
 from api.serializers import (
     AdaptSerializer,
@@ -37,30 +40,41 @@ from api.serializers import (
     VersionUpdateSerializer,
     version_etag,
 )
-from frontline.errors import Conflict
-from sops import services
+from frontline.errors import StaleEdit
+from network.models import Agency, Country, Language, Topic
+from sops import selectors, services
 from sops.diff import word_diff
+from sops.files import ALLOWED as ATTACHMENT_TYPES
 from sops.models import SOPVersion
 
 NOT_FOUND = _("Not found, or you may not see it.")
 
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    response=[200, 201],
+    description="This version's current entity tag: send it back as If-Match to edit it.",
+)
+
 
 def _sop_or_404(request, pk):
-    sop = selectors.sop_get(user=request.user, pk=pk)
+    sop = selectors.sop_for_viewer(user=request.user, pk=pk)
     if sop is None:
         raise NotFound(NOT_FOUND)
     return sop
 
 
 def _version_or_404(request, pk):
-    version = selectors.version_get(user=request.user, pk=pk)
+    version = selectors.version_for_viewer(user=request.user, pk=pk)
     if version is None:
         raise NotFound(NOT_FOUND)
     return version
 
 
 def _version_response(request, version: SOPVersion, code=status.HTTP_200_OK) -> Response:
-    version = selectors.version_get(user=request.user, pk=version.pk) or version
+    version = selectors.version_for_viewer(user=request.user, pk=version.pk) or version
     data = VersionSerializer(version, context={"request": request}).data
     return Response(data, status=code, headers={"ETag": version_etag(version)})
 
@@ -73,13 +87,29 @@ class SOPListView(GenericAPIView):
 
     @extend_schema(parameters=[SOPFilterSerializer], responses=SOPSerializer(many=True))
     def get(self, request):
-        filters = SOPFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        qs = selectors.sop_list(user=request.user, filters=filters.validated_data)
+        form = SOPFilterSerializer(data=request.query_params)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        filters, unknown = resolve(
+            {
+                "q": data.get("q", ""),
+                "visibility": data.get("visibility", ""),
+                "status": data.get("status", ""),
+                "agency": lookup(Agency, "code", data.get("agency")),
+                "topic": lookup(Topic, "slug", data.get("topic")),
+                "country": lookup(Country, "code", data.get("country", "").upper()),
+                "language": lookup(Language, "code", data.get("language")),
+            }
+        )
+        qs = selectors.sop_list(user=request.user, filters=filters)
+        if unknown:
+            qs = qs.none()
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(SOPSerializer(page, many=True).data)
 
-    @extend_schema(request=SOPCreateSerializer, responses={201: VersionSerializer})
+    @extend_schema(
+        request=SOPCreateSerializer, responses={201: VersionSerializer}, parameters=[ETAG]
+    )
     def post(self, request):
         form = SOPCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -113,7 +143,9 @@ class SOPRevisionView(APIView):
 
     permission_classes = [SignedIn]
 
-    @extend_schema(request=RevisionSerializer, responses={201: VersionSerializer})
+    @extend_schema(
+        request=RevisionSerializer, responses={201: VersionSerializer}, parameters=[ETAG]
+    )
     def post(self, request, pk: int):
         sop = _sop_or_404(request, pk)
         form = RevisionSerializer(data=request.data)
@@ -151,12 +183,22 @@ class SOPDiffView(APIView):
         return Response(DiffSerializer(data).data)
 
 
+# RFC 9110 section 13.1.1: If-Match is "*" or a comma-separated list of entity tags.
+ENTITY_TAG = r'(?:W/)?"[\x21\x23-\x7e]*"'
+IF_MATCH_SYNTAX = re.compile(rf"^\s*(?:\*|{ENTITY_TAG}(?:\s*,\s*{ENTITY_TAG})*)\s*$")
+
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
     OpenApiParameter.HEADER,
     required=True,
-    description="The ETag from the last GET of this version.",
+    pattern=IF_MATCH_SYNTAX.pattern,
+    description=(
+        'The ETag from your last GET of this version (e.g. `"34-2"`; several may be listed), '
+        "or `*` to save over whatever the draft holds now (RFC 9110: `*` matches any current "
+        "representation). Without it: 428. A well-formed ETag that is no longer current: 412, "
+        "and nothing changes. A header that is not `*` or a list of quoted ETags: 400."
+    ),
 )
 
 
@@ -165,13 +207,13 @@ class VersionDetailView(APIView):
 
     permission_classes = [ReadAnyoneWriteSignedIn]
 
-    @extend_schema(responses=VersionSerializer)
+    @extend_schema(responses=VersionSerializer, parameters=[ETAG])
     def get(self, request, pk: int):
         return _version_response(request, _version_or_404(request, pk))
 
     @extend_schema(
         request=VersionUpdateSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG],
         responses={200: VersionSerializer},
     )
     def put(self, request, pk: int):
@@ -179,7 +221,7 @@ class VersionDetailView(APIView):
 
     @extend_schema(
         request=VersionUpdateSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG],
         responses={200: VersionSerializer},
     )
     def patch(self, request, pk: int):
@@ -187,9 +229,10 @@ class VersionDetailView(APIView):
 
     def _update(self, request, pk: int, *, partial: bool):
         version = _version_or_404(request, pk)
-        expected = _expected_edit_count(request, version)
+        # A body that is not valid is a 400 whatever If-Match says: nothing to compare yet.
         form = VersionUpdateSerializer(data=request.data, partial=partial)
         form.is_valid(raise_exception=True)
+        expected = _expected_edit_count(request, version)
         try:
             updated = services.version_update(
                 version=version,
@@ -197,18 +240,27 @@ class VersionDetailView(APIView):
                 expected_edit_count=expected,
                 **form.validated_data,
             )
-        except Conflict as exc:
+        except StaleEdit as exc:
             raise PreconditionFailed(exc.message) from exc
         return _version_response(request, updated)
 
 
-def _expected_edit_count(request, version: SOPVersion) -> int:
-    """The edit count the caller's If-Match names; 428 without one, 412 when it is stale."""
+def _expected_edit_count(request, version: SOPVersion) -> int | None:
+    """The edit count the caller's If-Match names (None for ``*``: any current text).
+
+    428 without the header, 400 when it is no list of ETags, 412 when none is current.
+    """
     header = request.headers.get("If-Match", "").strip()
-    if not header or header == "*":
+    if not header:
         raise PreconditionRequired(
             _("Send If-Match with the ETag of your last GET of this version, so no edit is lost.")
         )
+    if not IF_MATCH_SYNTAX.match(header):
+        raise ValidationError(
+            {"If-Match": [_('Send "*" or the ETag you read, in double quotes (e.g. "34-2").')]}
+        )
+    if header == "*":
+        return None
     tags = [t.strip().removeprefix("W/") for t in header.split(",")]
     current = version_etag(version)
     if current not in tags:
@@ -238,7 +290,7 @@ class _TransitionView(APIView):
         return _version_response(request, self.perform(request, version, data))
 
 
-@extend_schema(request=None, responses=VersionSerializer)
+@extend_schema(request=None, responses=VersionSerializer, parameters=[ETAG])
 class VersionSubmitView(_TransitionView):
     input_serializer = None
 
@@ -246,7 +298,7 @@ class VersionSubmitView(_TransitionView):
         return services.version_submit(version=version, by=request.user)
 
 
-@extend_schema(request=ReasonSerializer, responses=VersionSerializer)
+@extend_schema(request=ReasonSerializer, responses=VersionSerializer, parameters=[ETAG])
 class VersionReturnView(_TransitionView):
     input_serializer = ReasonSerializer
 
@@ -254,7 +306,7 @@ class VersionReturnView(_TransitionView):
         return services.version_return(version=version, by=request.user, reason=data["reason"])
 
 
-@extend_schema(request=PublishSerializer, responses=VersionSerializer)
+@extend_schema(request=PublishSerializer, responses=VersionSerializer, parameters=[ETAG])
 class VersionPublishView(_TransitionView):
     input_serializer = PublishSerializer
 
@@ -264,7 +316,7 @@ class VersionPublishView(_TransitionView):
         )
 
 
-@extend_schema(request=ReasonSerializer, responses=VersionSerializer)
+@extend_schema(request=ReasonSerializer, responses=VersionSerializer, parameters=[ETAG])
 class VersionWithdrawView(_TransitionView):
     input_serializer = ReasonSerializer
 
@@ -277,7 +329,7 @@ class VersionAdaptView(APIView):
 
     permission_classes = [SignedIn]
 
-    @extend_schema(request=AdaptSerializer, responses={201: VersionSerializer})
+    @extend_schema(request=AdaptSerializer, responses={201: VersionSerializer}, parameters=[ETAG])
     def post(self, request, pk: int):
         source = _version_or_404(request, pk)
         form = AdaptSerializer(data=request.data)
@@ -290,7 +342,7 @@ class VersionAttachmentsView(APIView):
     """List a version's files, or attach one to a draft (multipart, field ``file``)."""
 
     permission_classes = [ReadAnyoneWriteSignedIn]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
 
     @extend_schema(responses=AttachmentSerializer(many=True))
     def get(self, request, pk: int):
@@ -321,10 +373,17 @@ class AttachmentDownloadView(APIView):
     permission_classes = [ReadAnyoneWriteSignedIn]
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiResponse(description="the file")}
+        responses={
+            (200, media_type): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The file, as an attachment, in the media type its content was "
+                "recognised as when it was uploaded.",
+            )
+            for media_type in ATTACHMENT_TYPES
+        }
     )
     def get(self, request, pk: int):
-        attachment = selectors.attachment_get(user=request.user, pk=pk)
+        attachment = selectors.attachment_for_viewer(user=request.user, pk=pk)
         if attachment is None:
             raise NotFound(NOT_FOUND)
         response = FileResponse(

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import SignedIn
+from api.query import QuerySerializer, code_param, text_param
 from network.models import Agency, Region
 from notifications import selectors as inbox
 from notifications import services as notify
@@ -21,17 +22,21 @@ from search.schema import FACETS
 # Search ------------------------------------------------------------------------------
 
 
-class SearchQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=300)
+class SearchQuerySerializer(QuerySerializer):
+    q = text_param(
+        300,
+        "Words in any field of procedures (the version in force), vetted experts and agencies: "
+        '"a phrase", `pref*`, `word~` (fuzzy). Empty: browse by the filters alone.',
+    )
     sort = serializers.ChoiceField(choices=SORTS, default="relevance")
     page = serializers.IntegerField(min_value=1, max_value=50, default=1)
     page_size = serializers.IntegerField(min_value=1, max_value=50, default=PER_PAGE)
     type = serializers.ChoiceField(choices=["sop", "expert", "agency"], required=False)
-    topic = serializers.CharField(required=False, max_length=100)
-    category = serializers.CharField(required=False, max_length=100)
-    country = serializers.CharField(required=False, max_length=100)
-    agency = serializers.CharField(required=False, max_length=100)
-    language = serializers.CharField(required=False, max_length=100)
+    topic = code_param("Topic slug", max_length=100)
+    category = code_param("CBRN category slug", max_length=100)
+    country = code_param("Country code", max_length=100)
+    agency = code_param("Agency code", max_length=100)
+    language = code_param("Language code", max_length=100)
 
 
 class HitSerializer(serializers.Serializer):
@@ -169,7 +174,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "text", "link", "sop", "created", "read"]
 
 
-class InboxQuerySerializer(serializers.Serializer):
+class InboxQuerySerializer(QuerySerializer):
     unread = serializers.BooleanField(default=False)
 
 

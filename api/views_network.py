@@ -9,40 +9,32 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from api.lookups import MISSING, lookup, resolve
 from api.permissions import Vetted
+from api.query import QuerySerializer, code_param, country_param, text_param
 from api.serializers import AgencySerializer, ExpertSerializer, TopicSerializer
 from network import selectors
 from network.models import Agency, Country, Language, Region, Topic
 
 
-class AgencyFilterSerializer(serializers.Serializer):
-    country = serializers.CharField(required=False, max_length=2, help_text="ISO 3166 code")
-    region = serializers.CharField(required=False, max_length=8, help_text="region code")
+class AgencyFilterSerializer(QuerySerializer):
+    country = country_param("ISO 3166 alpha-2 code")
+    region = code_param("Region code, e.g. `SEEE`", max_length=8)
     kind = serializers.ChoiceField(required=False, choices=Agency.Kind.choices)
 
 
-class ExpertFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, max_length=200)
-    country = serializers.CharField(required=False, max_length=2)
-    region = serializers.CharField(required=False, max_length=8)
-    agency = serializers.SlugField(required=False, help_text="agency code")
-    topic = serializers.SlugField(required=False, help_text="topic slug")
-    language = serializers.CharField(required=False, max_length=8)
+class ExpertFilterSerializer(QuerySerializer):
+    q = text_param(200, "Words in the name or position (case-insensitive)")
+    country = country_param("ISO 3166 alpha-2 code")
+    region = code_param("Region code", max_length=8)
+    agency = code_param("Agency code")
+    topic = code_param("Topic slug", max_length=50)
+    language = code_param("Language code", max_length=8)
     trainer = serializers.BooleanField(required=False, default=False)
 
 
-class TopicFilterSerializer(serializers.Serializer):
+class TopicFilterSerializer(QuerySerializer):
     kind = serializers.ChoiceField(required=False, choices=Topic.Kind.choices)
-
-
-MISSING = object()
-
-
-def _lookup(model, field: str, value):
-    """The row a filter names, None for no filter, MISSING when it names nothing."""
-    if not value:
-        return None
-    return model.objects.filter(**{field: value}).first() or MISSING
 
 
 class AgencyListView(GenericAPIView):
@@ -53,7 +45,7 @@ class AgencyListView(GenericAPIView):
         form = AgencyFilterSerializer(data=request.query_params)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        region = _lookup(Region, "code", data.get("region", "").upper())
+        region = lookup(Region, "code", data.get("region", "").upper())
         qs = selectors.agencies_directory(
             country=data.get("country", "").upper() or None,
             kind=data.get("kind", ""),
@@ -90,15 +82,13 @@ class ExpertListView(GenericAPIView):
         filters = {
             "q": data.get("q", ""),
             "trainer": data.get("trainer", False),
-            "country": _lookup(Country, "code", data.get("country", "").upper()),
-            "region": _lookup(Region, "code", data.get("region", "").upper()),
-            "agency": _lookup(Agency, "code", data.get("agency")),
-            "topic": _lookup(Topic, "slug", data.get("topic")),
-            "language": _lookup(Language, "code", data.get("language")),
+            "country": lookup(Country, "code", data.get("country", "").upper()),
+            "region": lookup(Region, "code", data.get("region", "").upper()),
+            "agency": lookup(Agency, "code", data.get("agency")),
+            "topic": lookup(Topic, "slug", data.get("topic")),
+            "language": lookup(Language, "code", data.get("language")),
         }
-        unknown = [name for name, value in filters.items() if value is MISSING]
-        for name in unknown:
-            filters[name] = None
+        filters, unknown = resolve(filters)
         qs = selectors.experts_directory(filters=filters)
         if unknown:
             qs = qs.none()

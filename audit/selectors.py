@@ -6,16 +6,12 @@ from django.db.models import QuerySet
 
 from audit.models import AuditEntry
 from network.models import Membership
-from network.permissions import approved_roles
+from network.permissions import agencies_with_role
 
 
 def audit_agencies(user) -> list[int] | None:
     """Agencies whose trail ``user`` may read; None means all (staff), [] means none."""
-    if not user or not user.is_authenticated:
-        return []
-    if user.is_staff:
-        return None
-    return [a for a, role in approved_roles(user).items() if role == Membership.Role.ADMIN]
+    return agencies_with_role(user, Membership.Role.ADMIN)
 
 
 def can_read_audit(user) -> bool:

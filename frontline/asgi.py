@@ -9,20 +9,21 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from events.inprocess import RunJobsAfterResponse  # noqa: E402
+from frontline.daphne_bodies import leave_bodies_to_the_app  # noqa: E402
 from frontline.routing import websocket_urlpatterns  # noqa: E402
+from frontline.websocket_origin import SameOriginValidator  # noqa: E402
+
+leave_bodies_to_the_app()
 
 application = ProtocolTypeRouter(
     {
         # In production WhiteNoise (a middleware) serves static files; this handler is DEBUG-only.
         "http": ASGIStaticFilesHandler(django_asgi_app) if settings.DEBUG else django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
 if settings.CELERY_TASK_ALWAYS_EAGER:

@@ -21,9 +21,13 @@ class NotAllowed(ActionRefused):
 
 
 class Conflict(ActionRefused):
-    """Someone else changed the thing first; the caller's data is stale."""
+    """The thing is not in a state that allows this now (in review, already exists, ...)."""
 
     status_code = 409
+
+
+class StaleEdit(Conflict):
+    """Someone else changed the thing first; the caller's data is stale (the API's 412)."""
 
 
 def required_text(value: str | None, message: str) -> str:

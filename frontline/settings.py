@@ -205,6 +205,10 @@ REST_FRAMEWORK = {
     # proxy); a client-sent X-Forwarded-For must not buy a fresh allowance.
     "NUM_PROXIES": 0,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Request bodies are JSON; only the upload takes multipart (its view says so). One
+    # media type per body keeps the schema honest and generated clients importable.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from frontline.modeladmin import ReadOnlyInline, ServiceAdmin
+from network import services
 from network.models import Agency, Country, Expert, Language, Membership, Region, Topic
 
 
@@ -32,27 +34,61 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["name", "acronym", "code"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = Membership
-    extra = 0
     fk_name = "expert"
-    autocomplete_fields = ["agency"]
-    readonly_fields = ["status", "requested", "decided", "decided_by", "reason"]
+    fields = readonly_fields = ["agency", "role", "status", "requested", "decided", "decided_by"]
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(ServiceAdmin):
+    """Profiles are saved by ``expert_update_profile`` (its ``expert.updated`` event
+    reindexes the expert for search); memberships are shown, changed on their own page."""
+
     list_display = ["full_name", "position", "country", "is_trainer"]
     list_filter = ["is_trainer", "country__region", "country"]
     search_fields = ["full_name", "user__username", "user__email"]
+    fields = [
+        "user",
+        "full_name",
+        "position",
+        "bio",
+        "country",
+        "is_trainer",
+        "phone",
+        "contact_visibility",
+        "timezone",
+        "languages",
+        "topics",
+    ]
+    readonly_fields = ["user"]
+    filter_horizontal = ["languages", "topics"]
     inlines = [MembershipInline]
+
+    def save_by_service(self, request, obj, form):
+        data = form.cleaned_data
+        services.expert_update_profile(
+            expert=obj,
+            by=request.user,
+            languages=data["languages"],
+            topics=data["topics"],
+            **{name: data[name] for name in services.PROFILE_FIELDS if name in data},
+        )
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    """Vetting goes through the agency page so events are recorded; here it is read-only."""
+class MembershipAdmin(ServiceAdmin):
+    """Only the role changes here, through ``membership_set_role`` (last-admin rule, audit
+    entry); vetting goes through the agency page, where its events are recorded."""
 
     list_display = ["expert", "agency", "role", "status", "requested", "decided"]
     list_filter = ["status", "role"]
     search_fields = ["expert__full_name", "agency__name"]
-    readonly_fields = ["status", "decided", "decided_by", "reason"]
+    fields = ["expert", "agency", "role", "status", "requested", "decided", "decided_by", "reason"]
+    readonly_fields = ["expert", "agency", "status", "requested", "decided", "decided_by", "reason"]
+
+    def save_by_service(self, request, obj, form):
+        if "role" in form.changed_data:
+            services.membership_set_role(
+                membership=obj, role=form.cleaned_data["role"], by=request.user
+            )

@@ -49,6 +49,22 @@ def is_vetted(user) -> bool:
     return user.is_staff or bool(approved_roles(user))
 
 
+def agencies_with_role(user, role: str) -> list[int] | None:
+    """Ids of agencies where ``user`` holds ``role`` or a higher one; None means every agency
+    (staff), [] none. The one home of this rule: procedures, the API and the audit trail use it."""
+    if not user or not user.is_authenticated:
+        return []
+    if user.is_staff:
+        return None
+    rank = ROLE_RANK[role]
+    return [a for a, held in approved_roles(user).items() if ROLE_RANK[held] >= rank]
+
+
+def approved_memberships(expert: Expert) -> list[Membership]:
+    """The expert's approved memberships, read from ``expert.memberships`` so a prefetch serves it."""
+    return [m for m in expert.memberships.all() if m.status == Membership.Status.APPROVED]
+
+
 def has_role(user, agency: Agency | int, role: str) -> bool:
     """True if the user holds ``role`` or a higher one in the agency (staff: always)."""
     if not user or not user.is_authenticated:
@@ -66,9 +82,7 @@ def can_vet(user, agency: Agency | int) -> bool:
 
 def shares_agency(user, expert: Expert) -> bool:
     mine = set(approved_roles(user))
-    theirs = {
-        m.agency_id for m in expert.memberships.all() if m.status == Membership.Status.APPROVED
-    }
+    theirs = {m.agency_id for m in approved_memberships(expert)}
     return bool(mine & theirs)
 
 

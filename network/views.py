@@ -25,7 +25,14 @@ from network.forms import (
     SignUpForm,
 )
 from network.models import Agency, Country, Expert, Membership, Region
-from network.permissions import can_see_contact, can_see_expert, can_vet, expert_of, is_vetted
+from network.permissions import (
+    approved_memberships,
+    can_see_contact,
+    can_see_expert,
+    can_vet,
+    expert_of,
+    is_vetted,
+)
 
 PAGE_SIZE = 20
 
@@ -216,7 +223,7 @@ def _vetted_expert_detail(request, expert: Expert):
 
 
 def _render_expert(request, expert: Expert):
-    memberships = [m for m in expert.memberships.all() if m.status == Membership.Status.APPROVED]
+    memberships = approved_memberships(expert)
     return render(
         request,
         "network/expert_detail.html",

@@ -1,10 +1,14 @@
 from django.contrib import admin
 
+from frontline.modeladmin import ReadOnlyAdmin
 from notifications.models import Mail, Notification, Subscription
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ReadOnlyAdmin):
+    """Read-only: people follow and unfollow themselves (notifications.services), where
+    the rule that only vetted members follow, and only what they may see, is kept."""
+
     list_display = ["user", "kind", "level", "in_app", "email_now", "digest", "updated"]
     list_filter = ["kind", "level", "email_now", "digest"]
     search_fields = ["user__username", "user__email"]

@@ -6,14 +6,21 @@ push the new unread count back here to every tab of that user.
 
 from __future__ import annotations
 
+import json
+import math
+
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from frontline.second_factor import session_passed_second_factor
 from network.permissions import is_vetted
 from notifications import push, selectors
+
+# Notification ids are PostgreSQL bigints: a larger last_id would fail in the query.
+MAX_ID = 2**63 - 1
 
 
 @database_sync_to_async
@@ -54,18 +61,37 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def receive_json(self, content, **kwargs):
-        if not isinstance(content, dict) or content.get("type") != "catch_up":
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """A frame that is not a JSON text gets an error frame; the socket stays open."""
+        if text_data is None:
+            await self._refuse(_("Send text frames holding JSON, not binary ones."))
             return
         try:
-            last_id = max(int(content.get("last_id") or 0), 0)
-        except (TypeError, ValueError):
+            content = json.loads(text_data)
+        except ValueError:
+            await self._refuse(_("That frame is not JSON."))
             return
-        since = parse_datetime(str(content.get("since") or "")) if not last_id else None
+        await self.receive_json(content, **kwargs)
+
+    async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict) or content.get("type") != "catch_up":
+            await self._refuse(_('The only message understood is {"type": "catch_up", ...}.'))
+            return
+        last_id = _last_id(content.get("last_id"))
+        if last_id is None:
+            await self._refuse(_("last_id must be a notification id (a whole number)."))
+            return
+        try:
+            since = parse_datetime(str(content.get("since") or "")) if not last_id else None
+        except ValueError:  # well formed but not a date, e.g. month 13
+            since = None
         items, unread = await _catch_up(self.user, last_id, since)
         await self.send_json(
             {"type": "notification.catch_up", "notifications": items, "unread": unread}
         )
+
+    async def _refuse(self, message: str) -> None:
+        await self.send_json({"type": "error", "message": message})
 
     async def notification_new(self, message):
         await self.send_json(message)
@@ -80,3 +106,16 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             self.group = None
         await self.close(code=4401)
         raise StopConsumer()
+
+
+def _last_id(value) -> int | None:
+    """The id a catch-up names (0 when absent), or None when it is no usable id."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return max(number, 0) if number <= MAX_ID else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from network.models import Agency, Membership
+from network.permissions import approved_roles, expert_of, is_vetted
 from notifications.models import TARGET_FIELDS, Notification, Subscription
 from sops.permissions import visible_sops
 
@@ -53,6 +54,28 @@ def subscription_for(*, user, target) -> Subscription | None:
         return None
     kind = target_kind(target)
     return Subscription.objects.filter(user=user, **{kind: target}).first()
+
+
+def can_follow(*, user, target) -> bool:
+    """Vetted members follow what they can open; nobody follows themselves."""
+    if not is_vetted(user):
+        return False
+    if target_kind(target) == "expert":
+        own = expert_of(user)
+        return own is None or own.pk != target.pk
+    return True
+
+
+def implicit_follow_agency(*, user, target) -> int | None:
+    """The agency whose approved membership makes ``user`` follow ``target`` by default."""
+    kind = target_kind(target)
+    if kind == "agency":
+        agency_id = target.pk
+    elif kind == "sop":
+        agency_id = target.agency_id
+    else:
+        return None
+    return agency_id if agency_id in approved_roles(user) else None
 
 
 def member_agencies(*, user) -> QuerySet[Agency]:

@@ -7,30 +7,8 @@ acknowledgements are read-only here; a published version cannot be changed from 
 
 from django.contrib import admin
 
+from frontline.modeladmin import ReadOnlyAdmin, ReadOnlyInline
 from sops.models import SOP, Acknowledgement, Attachment, SOPVersion
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class VersionInline(ReadOnlyInline):

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from frontline.forms import any_of
 from network.models import Agency, Country, Language, Membership, Topic
+from network.permissions import agencies_with_role
 from sops.models import SOP, SOPVersion
-from sops.selectors import agencies_where
 
 STATUS_CHOICES = [
     ("", _("Any status")),
@@ -21,7 +21,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def editor_agencies(user, exclude: int | None = None):
     """Agencies where ``user`` may write drafts (editor and up; staff: every agency)."""
-    ids = agencies_where(user, Membership.Role.EDITOR)
+    ids = agencies_with_role(user, Membership.Role.EDITOR)
     qs = Agency.objects.select_related("country").order_by("country__name", "name")
     if ids is not None:
         qs = qs.filter(pk__in=ids)

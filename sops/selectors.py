@@ -12,22 +12,12 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from network.models import Agency, Membership
-from network.permissions import ROLE_RANK, approved_roles
-from sops.models import SOP, Acknowledgement, SOPVersion
-from sops.permissions import WORKING_STATUSES, can_edit_sop, visible_sops_q
+from network.permissions import agencies_with_role
+from sops.models import SOP, Acknowledgement, Attachment, SOPVersion
+from sops.permissions import WORKING_STATUSES, can_edit_sop, can_view_version, visible_sops_q
 
 Status = SOPVersion.Status
 READABLE_STATUSES = [Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN]
-
-
-def agencies_where(user, role: str) -> list[int] | None:
-    """Ids of agencies where ``user`` holds ``role`` or higher; None means every agency (staff)."""
-    if not user or not user.is_authenticated:
-        return []
-    if user.is_staff:
-        return None
-    rank = ROLE_RANK[role]
-    return [a for a, r in approved_roles(user).items() if ROLE_RANK[r] >= rank]
 
 
 def _has_readable_text() -> Exists:
@@ -40,7 +30,7 @@ def _has_open_draft() -> Exists:
 
 def findable_sops(user) -> QuerySet[SOP]:
     """SOPs the viewer may find: visible ones with readable text, plus drafts of their agencies."""
-    editing = agencies_where(user, Membership.Role.EDITOR)
+    editing = agencies_with_role(user, Membership.Role.EDITOR)
     qs = SOP.objects.annotate(has_text=_has_readable_text())
     if editing is None:
         return qs
@@ -48,7 +38,12 @@ def findable_sops(user) -> QuerySet[SOP]:
 
 
 def sop_list(*, user, filters: dict) -> QuerySet[SOP]:
-    """The filtered list page: each row's agency, language, current version and topics."""
+    """The filtered list (page and API): each row's agency, language, current version, topics.
+
+    ``filters`` holds model instances (agency, country, topic, category, language) and
+    strings (q, visibility, status). ``status="draft"`` only ever finds the viewer's own
+    agencies' work in progress: nobody else learns that a draft exists, not even as a count.
+    """
     qs = findable_sops(user).annotate(has_open_draft=_has_open_draft())
     if filters.get("q"):
         q = filters["q"]
@@ -62,6 +57,8 @@ def sop_list(*, user, filters: dict) -> QuerySet[SOP]:
             qs = qs.filter(topics=filters[name])
     if filters.get("language"):
         qs = qs.filter(language=filters["language"])
+    if filters.get("visibility"):
+        qs = qs.filter(visibility=filters["visibility"])
     status = filters.get("status")
     if status == "published":
         qs = qs.filter(current_version__isnull=False)
@@ -69,7 +66,7 @@ def sop_list(*, user, filters: dict) -> QuerySet[SOP]:
         qs = qs.filter(current_version__isnull=True, has_text=True)
     elif status == "draft":
         # Work in progress is the owning agency's business: readers never filter on it.
-        editing = agencies_where(user, Membership.Role.EDITOR)
+        editing = agencies_with_role(user, Membership.Role.EDITOR)
         qs = qs.filter(has_open_draft=True)
         if editing is not None:
             qs = qs.filter(agency__in=editing)
@@ -77,7 +74,7 @@ def sop_list(*, user, filters: dict) -> QuerySet[SOP]:
     return (
         sops.annotate(has_open_draft=_has_open_draft())
         .select_related("agency", "agency__country", "language", "current_version")
-        .prefetch_related("topics")
+        .prefetch_related("topics", "countries")
         .order_by("agency__country__name", "agency__name", "reference", "pk")
     )
 
@@ -100,6 +97,27 @@ def sop_for_viewer(*, user, pk: int) -> SOP | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def version_for_viewer(*, user, pk: int, sop_id: int | None = None) -> SOPVersion | None:
+    """One version the viewer may read (drafts: the owning agency's editors only), or None."""
+    qs = SOPVersion.objects.select_related(
+        "sop", "sop__agency", "sop__language", "sop__current_version", "author", "approver"
+    ).prefetch_related("attachments")
+    if sop_id is not None:
+        qs = qs.filter(sop_id=sop_id)
+    version = qs.filter(pk=pk).first()
+    if version is None or not can_view_version(user, version):
+        return None
+    return version
+
+
+def attachment_for_viewer(*, user, pk: int) -> Attachment | None:
+    """An attachment whose version the viewer may read, or None."""
+    attachment = Attachment.objects.select_related("version__sop__agency").filter(pk=pk).first()
+    if attachment is None or not can_view_version(user, attachment.version):
+        return None
+    return attachment
 
 
 def sop_versions(*, user, sop: SOP) -> list[SOPVersion]:
@@ -141,7 +159,7 @@ def acknowledgement_of(*, user, version: SOPVersion | None) -> Acknowledgement |
 
 def review_queue(*, user) -> QuerySet[SOPVersion]:
     """Versions waiting for review in the agencies where the viewer publishes."""
-    agencies = agencies_where(user, Membership.Role.PUBLISHER)
+    agencies = agencies_with_role(user, Membership.Role.PUBLISHER)
     qs = SOPVersion.objects.filter(status=Status.IN_REVIEW)
     if agencies is not None:
         qs = qs.filter(sop__agency__in=agencies)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from events.services import event_emit
-from frontline.errors import ActionRefused, Conflict, NotAllowed, required_text
+from frontline.errors import ActionRefused, Conflict, NotAllowed, StaleEdit, required_text
 from network.models import Agency, Language
 from sops.files import ALLOWED, sha256_of, sniff_content_type
 from sops.models import SOP, Acknowledgement, Attachment, SOPVersion
@@ -54,7 +54,7 @@ def _locked(version: SOPVersion) -> SOPVersion:
 
 def _require_status(version: SOPVersion, *allowed: str, action: str) -> None:
     if version.status not in allowed:
-        raise ActionRefused(
+        raise Conflict(
             _("Cannot %(action)s a version that is %(status)s.")
             % {"action": action, "status": version.get_status_display().lower()}
         )
@@ -91,7 +91,7 @@ def sop_create(
     if not reference or not title:
         raise ActionRefused(_("A procedure needs a reference code and a title."))
     if SOP.objects.filter(agency=agency, reference__iexact=reference).exists():
-        raise ActionRefused(
+        raise Conflict(
             _("%(agency)s already has a procedure %(reference)s.")
             % {"agency": agency, "reference": reference}
         )
@@ -169,7 +169,7 @@ def version_update(
     _require_editor(by, version.sop)
     _require_status(version, Status.DRAFT, action=_("edit"))
     if expected_edit_count is not None and expected_edit_count != version.edit_count:
-        raise Conflict(
+        raise StaleEdit(
             _(
                 "Someone else saved this draft while you were editing it. Your text is kept below: "
                 "compare it with the current draft, then save again."
@@ -194,7 +194,7 @@ def version_submit(*, version: SOPVersion, by) -> SOPVersion:
     _require_editor(by, version.sop)
     _require_status(version, Status.DRAFT, action=_("submit"))
     if not version.body.strip():
-        raise ActionRefused(_("Write the procedure before submitting it for review."))
+        raise Conflict(_("Write the procedure before submitting it for review."))
     version.status = Status.IN_REVIEW
     version.submitted = timezone.now()
     version.returned_reason = ""
@@ -319,13 +319,13 @@ def version_start_revision(*, sop: SOP, by, change_kind: str = ChangeKind.MINOR)
     _require_editor(by, sop)
     open_draft = sop.versions.filter(status__in=[Status.DRAFT, Status.IN_REVIEW]).first()
     if open_draft is not None:
-        raise ActionRefused(
+        raise Conflict(
             _("Version in progress already exists (%(status)s): continue that one.")
             % {"status": open_draft.get_status_display().lower()}
         )
     base = sop.current_version or sop.versions.filter(major__isnull=False).first()
     if base is None:
-        raise ActionRefused(_("There is no published text to revise yet."))
+        raise Conflict(_("There is no published text to revise yet."))
     if change_kind not in ChangeKind.values:
         raise ActionRefused(_("Unknown change kind."))
     return SOPVersion.objects.create(
@@ -345,7 +345,7 @@ def sop_adapt(
 ) -> SOPVersion:
     """Start an agency's own procedure from another agency's published version."""
     if source.status not in {Status.PUBLISHED, Status.SUPERSEDED}:
-        raise ActionRefused(_("Only a published procedure can be adapted."))
+        raise Conflict(_("Only a published procedure can be adapted."))
     if not can_view_sop(by, source.sop):
         raise NotAllowed(_("You cannot see that procedure."))
     if source.sop.agency_id == agency.pk:
@@ -386,7 +386,7 @@ def version_acknowledge(*, version: SOPVersion, by) -> Acknowledgement:
     if not by.is_authenticated:
         raise NotAllowed(_("Sign in to acknowledge a procedure."))
     if version.status != Status.PUBLISHED:
-        raise ActionRefused(_("Only the version in force can be acknowledged."))
+        raise Conflict(_("Only the version in force can be acknowledged."))
     if not can_view_sop(by, version.sop):
         raise NotAllowed(_("You cannot see this procedure."))
     try:

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from network.models import Agency, Membership
-from network.permissions import has_role
+from network.permissions import agencies_with_role, has_role
 from sops import selectors
 from sops.diff import word_diff
 from sops.forms import (
@@ -26,8 +26,8 @@ from sops.forms import (
     RevisionForm,
     SOPFilterForm,
 )
-from sops.models import SOP, Attachment, SOPVersion
-from sops.permissions import can_edit_sop, can_publish_sop, can_view_sop, can_view_version
+from sops.models import SOP, SOPVersion
+from sops.permissions import can_edit_sop, can_publish_sop, can_view_sop
 from sops.rendering import render_markdown
 
 PAGE_SIZE = 20
@@ -42,14 +42,8 @@ def sop_or_404(request, pk: int) -> SOP:
 
 
 def version_or_404(request, sop_id: int, pk: int) -> SOPVersion:
-    version = get_object_or_404(
-        SOPVersion.objects.select_related(
-            "sop", "sop__agency", "sop__language", "sop__current_version", "author", "approver"
-        ),
-        pk=pk,
-        sop_id=sop_id,
-    )
-    if not can_view_version(request.user, version):
+    version = selectors.version_for_viewer(user=request.user, pk=pk, sop_id=sop_id)
+    if version is None:
         raise Http404(_("No such version."))
     return version
 
@@ -77,7 +71,7 @@ def sop_detail(request, pk: int):
     source_visible = source is not None and can_view_sop(user, source.sop)
     source_current = source.sop.current_version if source_visible else None
     can_edit = can_edit_sop(user, sop)
-    editing = selectors.agencies_where(user, Membership.Role.EDITOR)
+    editing = agencies_with_role(user, Membership.Role.EDITOR)
     context = {
         "sop": sop,
         "current": current,
@@ -127,8 +121,8 @@ def version_detail(request, sop_id: int, pk: int):
 
 def attachment_download(request, pk: int):
     """Serve a file only to those who may see its version; 404 for everyone else."""
-    attachment = get_object_or_404(Attachment.objects.select_related("version__sop__agency"), pk=pk)
-    if not can_view_version(request.user, attachment.version):
+    attachment = selectors.attachment_for_viewer(user=request.user, pk=pk)
+    if attachment is None:
         raise Http404
     try:
         handle = attachment.file.open("rb")
@@ -176,7 +170,7 @@ def compare(request, pk: int):
 
 @login_required
 def review_queue(request):
-    if selectors.agencies_where(request.user, Membership.Role.PUBLISHER) == []:
+    if agencies_with_role(request.user, Membership.Role.PUBLISHER) == []:
         raise PermissionDenied(_("The review queue is for publishers."))
     return render(
         request,

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from frontline.errors import ActionRefused, Conflict
+from frontline.errors import ActionRefused, StaleEdit
 from network.models import Membership
-from sops import selectors, services
+from network.permissions import agencies_with_role
+from sops import services
 from sops.diff import word_diff
 from sops.forms import (
     AdaptForm,
@@ -100,7 +101,7 @@ def version_edit(request, sop_id: int, pk: int):
                 expected_edit_count=form.cleaned_data["edit_count"],
                 **fields,
             )
-        except Conflict as exc:
+        except StaleEdit as exc:
             saved = SOPVersion.objects.get(pk=version.pk)
             form.add_error(None, exc.message)
             form.take_current_edit_count(saved)
@@ -128,7 +129,7 @@ def version_edit(request, sop_id: int, pk: int):
 @require_POST
 def preview(request):
     """Render Markdown exactly as the published page will (same sanitiser), for the editor."""
-    if selectors.agencies_where(request.user, Membership.Role.EDITOR) == []:
+    if agencies_with_role(request.user, Membership.Role.EDITOR) == []:
         raise PermissionDenied
     rendered = render_markdown(request.POST.get("body", ""))
     return render(request, "sops/_preview.html", {"rendered": rendered})

@@ -5,30 +5,17 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from network.permissions import approved_roles, expert_of, is_vetted
+from network.permissions import is_vetted
 from notifications import selectors
 from notifications.models import Subscription
 
 register = template.Library()
 
 
-def _implicit_agency(user, target, kind: str):
-    """The agency whose membership makes ``user`` follow ``target`` by default, if any."""
-    if kind == "agency":
-        agency_id = target.pk
-    elif kind == "sop":
-        agency_id = target.agency_id
-    else:
-        return None
-    return agency_id if agency_id in approved_roles(user) else None
-
-
 def follow_context(request, target) -> dict:
     user = request.user
     kind = selectors.target_kind(target)
-    can_follow = is_vetted(user)
-    if kind == "expert" and can_follow:
-        can_follow = expert_of(user) is None or expert_of(user).pk != target.pk
+    can_follow = selectors.can_follow(user=user, target=target)
     subscription = selectors.subscription_for(user=user, target=target) if can_follow else None
     return {
         "request": request,
@@ -37,7 +24,9 @@ def follow_context(request, target) -> dict:
         "dom_id": f"follow-{kind}-{target.pk}",
         "can_follow": can_follow,
         "subscription": subscription,
-        "implicit": can_follow and subscription is None and _implicit_agency(user, target, kind),
+        "implicit": can_follow
+        and subscription is None
+        and selectors.implicit_follow_agency(user=user, target=target),
         "levels": Subscription.Level.choices,
         "muted": subscription is not None and subscription.level == Subscription.Level.MUTED,
     }

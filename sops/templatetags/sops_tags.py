@@ -3,8 +3,7 @@
 from django import template
 
 from network.models import Membership
-from network.permissions import has_role
-from sops.selectors import agencies_where
+from network.permissions import agencies_with_role, has_role
 
 register = template.Library()
 
@@ -12,13 +11,13 @@ register = template.Library()
 @register.simple_tag
 def viewer_publishes(user) -> bool:
     """True if the viewer publishes for any agency: the nav shows the review queue."""
-    return agencies_where(user, Membership.Role.PUBLISHER) != []
+    return agencies_with_role(user, Membership.Role.PUBLISHER) != []
 
 
 @register.simple_tag
 def viewer_edits(user) -> bool:
     """True if the viewer writes drafts for any agency."""
-    return agencies_where(user, Membership.Role.EDITOR) != []
+    return agencies_with_role(user, Membership.Role.EDITOR) != []
 
 
 @register.filter

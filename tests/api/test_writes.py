@@ -46,7 +46,7 @@ def test_anonymous_write_is_401(api, english):
 def test_duplicate_reference_is_refused_with_the_services_message(api_as, editor, make_sop):
     make_sop("BIO-100")
     response = api_as(editor).post("/api/v1/sops/", NEW_SOP, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "already has a procedure BIO-100" in response.json()["error"]["message"]
 
 
@@ -99,7 +99,7 @@ def test_published_version_cannot_be_edited(api_as, editor, make_sop):
     response = client.patch(
         f"/api/v1/versions/{version.pk}/", {"title": "x"}, format="json", HTTP_IF_MATCH=etag
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "published" in response.json()["error"]["message"]
 
 

@@ -20,15 +20,20 @@ from tests.waiting import wait_for
 HANDLER = "notifications.handlers.on_sop_event"
 
 
+def socket_cookie(user) -> str:
+    """A ``Cookie`` header value with a fresh session signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
 @contextmanager
 def open_socket(base_url: str, user):
     """A WebSocket signed in as ``user`` (session cookie, same-origin header)."""
-    client = Client()
-    client.force_login(user)
     with connect(
         base_url.replace("http://", "ws://") + "/ws/notifications/",
         origin=base_url,
-        additional_headers={"Cookie": f"sessionid={client.cookies['sessionid'].value}"},
+        additional_headers={"Cookie": socket_cookie(user)},
         open_timeout=10,
     ) as ws:
         first = json.loads(ws.recv(timeout=10))

@@ -1,7 +1,7 @@
 import pytest
 
 from network.models import Expert, Membership
-from network.permissions import can_see_contact
+from network.permissions import agencies_with_role, can_see_contact
 from tests import factories
 
 
@@ -36,3 +36,15 @@ def test_contact_visibility(
     assert can_see_contact(AnonymousUser(), subject) is anonymous_sees
     assert can_see_contact(subject.user, subject) is True
     assert can_see_contact(staff, subject) is True
+
+
+def test_agencies_with_role_counts_higher_roles_and_gives_staff_every_agency(
+    home_agency, publisher, member, staff, outsider, other_agency
+):
+    assert agencies_with_role(publisher, Membership.Role.EDITOR) == [home_agency.pk]
+    assert agencies_with_role(publisher, Membership.Role.ADMIN) == []
+    assert agencies_with_role(member, Membership.Role.EDITOR) == []
+    assert agencies_with_role(member, Membership.Role.MEMBER) == [home_agency.pk]
+    assert agencies_with_role(outsider, Membership.Role.PUBLISHER) == [other_agency.pk]
+    assert agencies_with_role(staff, Membership.Role.ADMIN) is None
+    assert agencies_with_role(None, Membership.Role.MEMBER) == []

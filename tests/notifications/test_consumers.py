@@ -12,6 +12,7 @@ from tests.notifications.conftest import publish_new, publish_revision
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+HOST = (b"host", b"127.0.0.1:8000")
 
 
 def cookie_for(user) -> bytes:
@@ -25,7 +26,7 @@ def run(coro_fn, *args):
 
 
 async def _connect(headers):
-    ws = WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
+    ws = WebsocketCommunicator(application, "/ws/notifications/", headers=[HOST, *headers])
     connected, code = await ws.connect(timeout=3)
     return ws, connected, code
 
@@ -94,7 +95,9 @@ def test_catch_up_returns_what_was_missed_and_changes_nothing(publisher, member)
         await ws.send_json_to({"type": "catch_up", "last_id": seen})
         reply = await ws.receive_json_from(timeout=3)
         await ws.send_json_to({"type": "catch_up", "last_id": "nonsense"})
-        await ws.send_json_to({"type": "mark_read", "id": seen})
+        assert (await ws.receive_json_from(timeout=3))["type"] == "error"
+        await ws.send_json_to({"type": "mark_read", "id": seen})  # the socket only delivers
+        assert (await ws.receive_json_from(timeout=3))["type"] == "error"
         assert await ws.receive_nothing(timeout=0.2)
         await ws.disconnect()
         return reply
@@ -124,3 +127,56 @@ def test_first_catch_up_of_a_fresh_page_returns_what_came_after_its_render(publi
 
     reply = run(go, cookie_for(member))
     assert [n["id"] for n in reply["notifications"]] == [after]
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [b"http://127.0.0.1:9999", b"https://127.0.0.1:8000", b"http://localhost:8000", b"null"],
+)
+def test_origin_must_match_scheme_host_and_port(member, origin):
+    async def go(cookie):
+        ws, connected, _code = await _connect([(b"origin", origin), (b"cookie", cookie)])
+        assert not connected
+        await ws.disconnect()
+
+    run(go, cookie_for(member))
+
+
+def test_trusted_origin_behind_a_tls_proxy_is_accepted(member, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+    async def go(cookie):
+        headers = [
+            (b"origin", b"https://127.0.0.1:8000"),
+            (b"x-forwarded-proto", b"https"),
+            (b"cookie", cookie),
+        ]
+        ws, connected, _code = await _connect(headers)
+        assert connected
+        await ws.disconnect()
+        ws, connected, _code = await _connect([ORIGIN, *headers[1:]])
+        assert not connected  # the page was https: a plain-http origin is another site
+        await ws.disconnect()
+
+    run(go, cookie_for(member))
+
+
+def test_bad_frames_get_an_error_frame_and_change_nothing(member):
+    async def go(cookie):
+        ws, connected, _code = await _connect([ORIGIN, (b"cookie", cookie)])
+        assert connected
+        await ws.receive_json_from(timeout=3)
+        for frame in (
+            "{",
+            '{"type":"catch_up","last_id":1e400}',
+            '{"type":"catch_up","last_id":-1e400}',
+        ):
+            await ws.send_to(text_data=frame)
+            assert (await ws.receive_json_from(timeout=3))["type"] == "error"
+        await ws.send_to(bytes_data=b"\xff")
+        assert (await ws.receive_json_from(timeout=3))["type"] == "error"
+        await ws.send_json_to({"type": "catch_up", "last_id": "7"})
+        assert (await ws.receive_json_from(timeout=3))["type"] == "notification.catch_up"
+        await ws.disconnect()
+
+    run(go, cookie_for(member))

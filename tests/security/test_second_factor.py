@@ -162,7 +162,11 @@ def test_the_socket_waits_for_the_second_factor(agency_admin):
             ws = WebsocketCommunicator(
                 application,
                 "/ws/notifications/",
-                headers=[(b"origin", b"http://127.0.0.1:8000"), (b"cookie", cookie)],
+                headers=[
+                    (b"host", b"127.0.0.1:8000"),
+                    (b"origin", b"http://127.0.0.1:8000"),
+                    (b"cookie", cookie),
+                ],
             )
             connected, code = await ws.connect(timeout=3)
             await ws.disconnect()

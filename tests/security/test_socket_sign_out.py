@@ -24,6 +24,7 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+HOST = (b"host", b"127.0.0.1:8000")
 
 
 def _signed_in(user) -> tuple[Client, bytes]:
@@ -73,7 +74,7 @@ def test_the_open_socket_closes_and_hears_nothing_more(ending, member, agency_ad
 
     async def go():
         ws = WebsocketCommunicator(
-            application, "/ws/notifications/", headers=[ORIGIN, (b"cookie", cookie)]
+            application, "/ws/notifications/", headers=[HOST, ORIGIN, (b"cookie", cookie)]
         )
         connected, _code = await ws.connect(timeout=3)
         assert connected
@@ -96,7 +97,7 @@ def test_after_sign_out_the_old_session_cannot_connect_to_catch_up(member):
 
     async def go():
         ws = WebsocketCommunicator(
-            application, "/ws/notifications/", headers=[ORIGIN, (b"cookie", cookie)]
+            application, "/ws/notifications/", headers=[HOST, ORIGIN, (b"cookie", cookie)]
         )
         connected, code = await ws.connect(timeout=3)
         assert not connected and code == 4403
@@ -111,7 +112,7 @@ def test_other_users_sockets_stay_open(member, editor):
 
     async def go():
         ws = WebsocketCommunicator(
-            application, "/ws/notifications/", headers=[ORIGIN, (b"cookie", cookie)]
+            application, "/ws/notifications/", headers=[HOST, ORIGIN, (b"cookie", cookie)]
         )
         connected, _code = await ws.connect(timeout=3)
         assert connected
@@ -136,7 +137,7 @@ def test_beat_ends_an_idle_session_and_closes_its_socket(member, editor, setting
 
     async def go():
         ws = WebsocketCommunicator(
-            application, "/ws/notifications/", headers=[ORIGIN, (b"cookie", cookie)]
+            application, "/ws/notifications/", headers=[HOST, ORIGIN, (b"cookie", cookie)]
         )
         connected, _code = await ws.connect(timeout=3)
         assert connected  # the socket does not look at the idle clock; beat does
@@ -144,7 +145,7 @@ def test_beat_ends_an_idle_session_and_closes_its_socket(member, editor, setting
         assert (await sync_to_async(end_idle_sessions.apply)()).get() == 1
         assert await ws.receive_output(timeout=3) == {"type": "websocket.close", "code": 4401}
         again = WebsocketCommunicator(
-            application, "/ws/notifications/", headers=[ORIGIN, (b"cookie", cookie)]
+            application, "/ws/notifications/", headers=[HOST, ORIGIN, (b"cookie", cookie)]
         )
         connected, code = await again.connect(timeout=3)
         assert not connected and code == 4403

@@ -13,6 +13,7 @@ from sops import services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+HOST = (b"host", b"127.0.0.1:8000")
 
 
 def _catch_up(user) -> dict:
@@ -22,7 +23,7 @@ def _catch_up(user) -> dict:
 
     async def go():
         ws = WebsocketCommunicator(
-            application, "/ws/notifications/", headers=[ORIGIN, (b"cookie", cookie)]
+            application, "/ws/notifications/", headers=[HOST, ORIGIN, (b"cookie", cookie)]
         )
         connected, _code = await ws.connect(timeout=3)
         assert connected
