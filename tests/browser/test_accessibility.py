@@ -200,4 +200,3 @@ def test_axe_finds_no_violation_on_any_main_page_for_any_role(demo, chromium):
         role(audit, chromium, scene)
     assert audit.checked >= 40
     assert not audit.found, "\n".join(audit.found)
-
