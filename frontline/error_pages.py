@@ -69,7 +69,8 @@ def sign_in_url(request: HttpRequest) -> str:
 def error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
     """The site's page for ``status`` with ``message``; a signed-out visitor is offered to
     sign in wherever signing in may open the page (403, 404)."""
-    offer_sign_in = status in (403, 404) and not request.user.is_authenticated
+    user = getattr(request, "user", None)  # absent when a 400 comes before authentication
+    offer_sign_in = status in (403, 404) and not (user and user.is_authenticated)
     context = {
         "status": status,
         "title": _titles().get(status, _("Something went wrong")),

@@ -99,3 +99,10 @@ def test_api_refusals_keep_their_json_body(client, make_sop):
     response = client.get(f"/api/v1/sops/{sop.pk}/")
     assert response.status_code == 404
     assert response.json()["error"]["status"] == 404
+
+
+@override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"])
+def test_a_bad_host_gets_the_styled_400(client):
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert 'data-testid="error-page"' in response.content.decode()
