@@ -1,5 +1,5 @@
-"""axe-core finds nothing on the main pages, for the anonymous visitor, a member, an editor
-and a publisher, in the states people meet: autocomplete open, a toast shown, a form error
+"""axe-core finds nothing on the main pages, for the anonymous visitor, a member, an editor,
+a publisher and an agency admin, in the states people meet: autocomplete open, a toast shown, a form error
 shown, a refusal page. Over the demo data (``seed_demo``), served by daphne (the toast
 comes over the real WebSocket).
 
@@ -170,6 +170,12 @@ def _publisher(audit: Audit, chromium, scene: dict) -> None:
     audit.visit(page, "/sops/agency/rs-batut/", what="publisher: agency dashboard")
 
 
+def _admin(audit: Audit, chromium, scene: dict) -> None:
+    page = _browser_page(chromium, audit.base_url, "admin")
+    for path in ("/audit/", "/webhooks/rs-batut/", "/profile/api-tokens/", "/agencies/rs-batut/"):
+        audit.visit(page, path, what=f"agency admin {path}")
+
+
 def _scene() -> dict:
     batut = SOP.objects.filter(agency__code="rs-batut", current_version__isnull=False)
     network = batut.filter(visibility=SOP.Visibility.NETWORK).order_by("pk").first()
@@ -196,7 +202,7 @@ def test_axe_finds_no_violation_on_any_main_page_for_any_role(demo, chromium):
     scene = _scene()
     assert all(scene.values()), scene
     audit = Audit(demo)
-    for role in (_anonymous, _member, _editor, _publisher):
+    for role in (_anonymous, _member, _editor, _publisher, _admin):
         role(audit, chromium, scene)
     assert audit.checked >= 40
     assert not audit.found, "\n".join(audit.found)
