@@ -124,6 +124,13 @@ def _member(audit: Audit, chromium, scene: dict) -> None:
     ):
         audit.visit(page, path, what=f"member {path}")
     audit.visit(page, "/audit/", 403, "member: refused page")
+    # Mark read: the item and the page's unread count change without a reload.
+    page.goto(f"{audit.base_url}/notifications/")
+    unread = int(page.get_by_test_id("inbox-unread").inner_text().split()[0])
+    assert unread >= 1
+    page.get_by_test_id("mark-read").first.click()
+    expect(page.get_by_test_id("inbox-unread")).to_have_text(f"{unread - 1} unread")
+    audit.check(page, "member: inbox after Mark read")
     _autocomplete_open(audit, page, network.title[:8], "member")
 
     # A toast, over the real WebSocket, once the page's socket is open.
