@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "network.middleware.UserTimezoneMiddleware",
+    "frontline.error_pages.ErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "frontline.urls"

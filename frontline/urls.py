@@ -40,3 +40,8 @@ urlpatterns = [
 ]
 # MEDIA_ROOT is never served as static files, not even in DEBUG: attachments go through
 # sops.views' download view, which checks who may see them.
+
+handler400 = "frontline.error_pages.bad_request"
+handler403 = "frontline.error_pages.permission_denied"
+handler404 = "frontline.error_pages.page_not_found"
+handler500 = "frontline.error_pages.server_error"

@@ -401,6 +401,32 @@ DEMO_TOTP_ACCOUNTS = ("staff", "admin")
 # Every demo address counts as confirmed, so the demo applicant can be approved at once.
 DEMO_EMAIL_VERIFIED = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
 
+# ITU country calling codes, so a demo phone number belongs to the expert's country.
+CALLING_CODES = {
+    "AL": 355, "AM": 374, "AZ": 994, "BA": 387, "GE": 995, "MD": 373, "ME": 382, "MK": 389,
+    "RS": 381, "UA": 380, "KZ": 7, "KG": 996, "TJ": 992, "UZ": 998, "MN": 976, "DE": 49,
+    "FR": 33, "IT": 39, "NL": 31, "SE": 46, "HR": 385, "RO": 40,
+}  # fmt: skip
+
+
+def unique_demo_name(
+    rng: random.Random, names: tuple[list[str], list[str]], taken: set[str]
+) -> str:
+    """A first and last name of the country nobody in the demo has yet (a middle initial
+    once the country's combinations run out), so the directory shows no one twice."""
+    firsts, lasts = names
+    candidates = [f"{first} {last}" for first in firsts for last in lasts]
+    rng.shuffle(candidates)
+    for initial in ["", *"ABCDEFGHIJKLMNOPRSTVZ"]:
+        for name in candidates:
+            if initial:
+                first, last = name.split(" ", 1)
+                name = f"{first} {initial}. {last}"
+            if name not in taken:
+                taken.add(name)
+                return name
+    raise ValueError("the demo ran out of names")
+
 
 @transaction.atomic
 def seed_network(stdout=None) -> dict:
@@ -454,8 +480,10 @@ def seed_network(stdout=None) -> dict:
                 "is_superuser": staff,
             },
         )
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+        # A new hash would change the session hash and sign everyone out at every `make run`.
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
         if username in DEMO_TOTP_ACCOUNTS:
             TOTPDevice.objects.update_or_create(
                 user=user,
@@ -487,10 +515,10 @@ def seed_network(stdout=None) -> dict:
         )
 
     agency_list = list(agencies.values())
+    taken = {account[1] for account in DEMO_ACCOUNTS}
     for i in range(1, EXPERT_COUNT + 1):
         agency = agency_list[(i * 7) % len(agency_list)]
-        firsts, lasts = NAMES[agency.country.code]
-        full_name = f"{rng.choice(firsts)} {rng.choice(lasts)}"
+        full_name = unique_demo_name(rng, NAMES[agency.country.code], taken)
         user, _ = User.objects.update_or_create(
             username=f"expert{i:03d}", defaults={"email": f"expert{i:03d}@frontline.example"}
         )
@@ -506,7 +534,7 @@ def seed_network(stdout=None) -> dict:
                 "is_trainer": rng.random() < 0.25,
                 "bio": f"{full_name} works at {agency.name} on front-line biosafety and biosecurity.",
                 "contact_visibility": rng.choice(list(Expert.ContactVisibility.values)),
-                "phone": f"+{rng.randint(30, 998)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+                "phone": f"+{CALLING_CODES[agency.country.code]} {rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
                 "email_verified": DEMO_EMAIL_VERIFIED,
             },
         )

@@ -19,6 +19,10 @@ class SignUpForm(UserCreationForm):
         queryset=Agency.objects.select_related("country").order_by("country__name", "name"),
         help_text=_("Its admins will vet your request before you see the network."),
     )
+    contact_notice = _(
+        "Your e-mail address and phone number are shown to colleagues in your agency only. "
+        "You can show them to the whole network, or to nobody, on your profile."
+    )
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()

@@ -137,7 +137,8 @@ class Expert(models.Model):
         _("who sees my e-mail and phone"),
         max_length=10,
         choices=ContactVisibility.choices,
-        default=ContactVisibility.NETWORK,
+        # Colleagues only until the expert chooses wider: sign-up says so.
+        default=ContactVisibility.AGENCY,
     )
     timezone = models.CharField(
         _("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default="UTC"

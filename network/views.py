@@ -93,8 +93,8 @@ def profile(request):
     """One's own profile: edit it, see one's memberships, ask to join another agency."""
     expert = expert_of(request.user)
     if expert is None:
-        if request.user.is_staff:
-            return redirect("admin:index")
+        if request.user.is_staff:  # platform staff without an expert profile: their own page
+            return render(request, "network/staff_profile.html")
         raise Http404(_("This account has no expert profile."))
     form = ProfileForm(request.POST or None, instance=expert)
     if request.method == "POST" and form.is_valid():

@@ -32,12 +32,14 @@ class FollowForm(forms.Form):
 class FollowAreaForm(forms.Form):
     """On the Following page: follow a topic, a country or a region (they have no page of their own with a button)."""
 
-    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.all(), required=False, empty_label=_("Choose…")
+    )
     country = forms.ModelChoiceField(
-        label=_("Country"), queryset=Country.objects.all(), required=False
+        label=_("Country"), queryset=Country.objects.all(), required=False, empty_label=_("Choose…")
     )
     region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), required=False
+        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label=_("Choose…")
     )
 
     def targets(self) -> list:

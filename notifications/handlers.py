@@ -1,7 +1,12 @@
-"""The outbox handler for SOP events: registered in ``NotificationsConfig.ready``."""
+"""The outbox handlers of notifications: registered in ``NotificationsConfig.ready``."""
 
+from notifications.membership_notices import membership_approved_notify
 from notifications.services import event_fan_out
 
 
 def on_sop_event(event) -> None:
     event_fan_out(event=event)
+
+
+def on_expert_joined(event) -> None:
+    membership_approved_notify(event=event)

@@ -57,7 +57,13 @@ def mark_read(request, pk: int):
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.notification_mark_read(by=request.user, notification=notification)
     if request.htmx:
-        return render(request, "notifications/_item.html", {"n": notification})
+        # The item, and the page's unread count swapped out of band so it is not stale.
+        unread = selectors.unread_count(user=request.user)
+        item = render_to_string("notifications/_item.html", {"n": notification}, request=request)
+        count = render_to_string(
+            "notifications/_unread.html", {"unread": unread, "oob": True}, request=request
+        )
+        return HttpResponse(item + count)
     return _back(request)
 
 

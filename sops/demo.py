@@ -27,7 +27,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from network.demo import NAMES
+from network.demo import NAMES, unique_demo_name
 from network.models import Agency, Expert, Language, Membership, Topic
 from sops import services
 from sops.importing import RawRecord, markdown_parse, records_import
@@ -100,15 +100,14 @@ def demo_publisher(agency: Agency):
         user.set_unusable_password()
         user.save(update_fields=["password"])
     rng = random.Random(agency.code)
-    firsts, lasts = NAMES[agency.country.code]
-    expert, _ = Expert.objects.get_or_create(
+    expert, created = Expert.objects.get_or_create(
         user=user,
-        defaults={
-            "full_name": f"{rng.choice(firsts)} {rng.choice(lasts)}",
-            "position": "SOP focal point",
-            "country": agency.country,
-        },
+        defaults={"full_name": "", "position": "SOP focal point", "country": agency.country},
     )
+    others = set(Expert.objects.exclude(pk=expert.pk).values_list("full_name", flat=True))
+    if created or expert.full_name in others:  # nobody in the directory twice
+        expert.full_name = unique_demo_name(rng, NAMES[agency.country.code], others)
+        expert.save(update_fields=["full_name"])
     Membership.objects.update_or_create(
         expert=expert,
         agency=agency,

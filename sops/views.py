@@ -34,17 +34,25 @@ PAGE_SIZE = 20
 Status = SOPVersion.Status
 
 
+def _not_found(request, message: str) -> Http404:
+    """A signed-out visitor may only lack the sign-in (the same words whether or not the
+    procedure exists, so nothing leaks); anyone else hears it does not exist for them."""
+    if not request.user.is_authenticated:
+        return Http404(_("Sign in to read this procedure."))
+    return Http404(message)
+
+
 def sop_or_404(request, pk: int) -> SOP:
     sop = selectors.sop_for_viewer(user=request.user, pk=pk)
     if sop is None:
-        raise Http404(_("No such procedure."))
+        raise _not_found(request, _("No such procedure."))
     return sop
 
 
 def version_or_404(request, sop_id: int, pk: int) -> SOPVersion:
     version = selectors.version_for_viewer(user=request.user, pk=pk, sop_id=sop_id)
     if version is None:
-        raise Http404(_("No such version."))
+        raise _not_found(request, _("No such version."))
     return version
 
 

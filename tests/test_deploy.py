@@ -85,7 +85,7 @@ def test_whitenoise_serves_hashed_static_files_in_production(tmp_path):
     result = _manage(env, "collectstatic", "--no-input")
     assert result.returncode == 0, result.stderr
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
-    assert "vendor/htmx/htmx.min.js" in manifest and "vendor/swagger-ui/swagger-ui.css" in manifest
+    assert "vendor/htmx/htmx.min.js" in manifest and "vendor/pico/pico.min.css" in manifest
     assert storages(debug=False)["staticfiles"]["BACKEND"].startswith("whitenoise.")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.urls import reverse
 
@@ -87,3 +88,11 @@ def test_token_page_needs_sign_in(client):
     response = client.get(reverse("api_tokens:list"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_admins_token_page_has_a_plain_title_and_no_empty_header(client_for, agency_admin):
+    html = client_for(agency_admin).get("/profile/api-tokens/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title and title.startswith("API tokens")
+    assert "<th></th>" not in html
+    assert html.count("Agencies you administer") == 1  # in the page, not the title

@@ -118,7 +118,11 @@ def test_profile_shows_contact_only_as_allowed(client_for, other_agency, home_ag
     )
     page = client_for(member).get(shy.get_absolute_url()).content.decode()
     assert shy.user.email not in page and "+381 11 123" not in page
-    open_ = factories.expert(agency=other_agency, phone="+380 44 555")
+    open_ = factories.expert(
+        agency=other_agency,
+        contact_visibility=Expert.ContactVisibility.NETWORK,
+        phone="+380 44 555",
+    )
     page = client_for(member).get(open_.get_absolute_url()).content.decode()
     assert open_.user.email in page and "+380 44 555" in page
 
@@ -162,6 +166,13 @@ def test_sign_up_then_wait_for_vetting(client, home_agency):
     assert expert.full_name == "თამარ ბერიძე"
     assert expert.memberships.get().status == Membership.Status.PENDING
     assert "თამარ ბერიძე" in response.content.decode()
+    # Contact details start visible to colleagues only, as the sign-up page said.
+    assert expert.contact_visibility == Expert.ContactVisibility.AGENCY
+
+
+def test_sign_up_page_says_contact_details_go_to_colleagues_only(client, home_agency):
+    page = client.get(reverse("network:sign_up")).content.decode()
+    assert "shown to colleagues in your agency only" in page
 
 
 def test_admin_vets_from_agency_page(client_for, agency_admin, home_agency, unvetted):
@@ -254,3 +265,10 @@ def test_times_are_stored_in_utc_and_shown_in_the_viewers_time_zone(
     agency_admin.expert.save()
     page = client_for(agency_admin).get(home_agency.get_absolute_url()).content.decode()
     assert "03/01/2026 6:30 a.m." in page
+
+
+def test_staff_without_an_expert_profile_get_an_account_page_not_the_admin(client_for, staff):
+    response = client_for(staff).get(reverse("network:profile"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="staff-profile"' in page and reverse("admin:index") in page

@@ -18,6 +18,10 @@ def test_inbox_lists_filters_and_marks_read(client_for, publisher, member, publi
     first = Notification.objects.filter(recipient=member).order_by("id").first()
     response = client.post(reverse("notifications:read", args=[first.pk]), HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and b"Mark read" not in response.content
+    # The page's own unread count is swapped out of band: it does not go stale.
+    assert b'id="inbox-unread" data-testid="inbox-unread" hx-swap-oob="true">1 unread' in (
+        response.content
+    )
     unread = client.get(reverse("notifications:inbox") + "?unread=1")
     assert unread.content.count(b'data-testid="notification"') == 1
     client.post(reverse("notifications:read_all"))
