@@ -6,7 +6,6 @@ and notifications are the same as from the pages. What a viewer may not see answ
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -40,6 +39,7 @@ from api.serializers import (
 from frontline.errors import Conflict
 from sops import services
 from sops.diff import word_diff
+from sops.files import attachment_response
 from sops.models import SOPVersion
 
 NOT_FOUND = _("Not found, or you may not see it.")
@@ -327,11 +327,7 @@ class AttachmentDownloadView(APIView):
         attachment = selectors.attachment_get(user=request.user, pk=pk)
         if attachment is None:
             raise NotFound(NOT_FOUND)
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        try:
+            return attachment_response(attachment)
+        except FileNotFoundError as exc:
+            raise NotFound(NOT_FOUND) from exc
