@@ -13,12 +13,15 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from frontline.request_size import RequestSizeLimit  # noqa: E402
 from frontline.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         # In production WhiteNoise (a middleware) serves static files; this handler is DEBUG-only.
-        "http": ASGIStaticFilesHandler(django_asgi_app) if settings.DEBUG else django_asgi_app,
+        "http": RequestSizeLimit(
+            ASGIStaticFilesHandler(django_asgi_app) if settings.DEBUG else django_asgi_app
+        ),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

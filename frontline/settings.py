@@ -12,6 +12,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from frontline.env import email_settings, env_bool, env_list
+from frontline.headers import CONTENT_SECURITY_POLICY  # noqa: F401 (a setting)
 from frontline.production import caches, require_production_env, security_settings, storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "frontline.headers.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,6 +152,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Rate limits (sign-in, password reset, API) count here: Redis is shared by all web nodes.
 CACHES = caches(REDIS_URL)
+
+# Request sizes (frontline/request_size.py refuses larger bodies before reading them):
+# a form or JSON body holds at most one SOP text (300,000 characters, up to 6 bytes each
+# once encoded); an upload the attachment limit plus the form around it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FRONTLINE_MAX_BODY_BYTES", 3 * 1024 * 1024))
+FRONTLINE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+FRONTLINE_MAX_REQUEST_BYTES = FRONTLINE_MAX_UPLOAD_BYTES + 1024 * 1024
 
 FRONTLINE_INDEX_DIR = Path(os.environ.get("FRONTLINE_INDEX_DIR", VAR_DIR / "index"))
 

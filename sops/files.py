@@ -6,6 +6,7 @@ import hashlib
 import zipfile
 
 from django.http import FileResponse
+from django.utils.cache import patch_cache_control
 
 ALLOWED = {
     "application/pdf": ".pdf",
@@ -71,4 +72,6 @@ def attachment_response(attachment) -> FileResponse:
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    if attachment.version.sop.visibility != "public":  # no cache may keep a restricted file
+        patch_cache_control(response, private=True, no_store=True)
     return response
