@@ -47,6 +47,7 @@ MODULES = (
 # the login page); static files and the WebSocket are not forms.
 EXCLUDE = ["/accounts/logout/*", "/admin/*", "/static/*", "/ws/*", "/i18n/*"]
 README_SECTION = "Accepted scanner findings"
+MIN_CRAWLED = 50
 
 
 def log(message: str) -> None:
@@ -253,6 +254,9 @@ def main() -> int:
     for category, path, info in new:
         log(f"NEW: {category} at {path}: {info}")
     shutil.rmtree(work, ignore_errors=True)
+    if crawled < MIN_CRAWLED:  # a scan that reached nothing proves nothing
+        log(f"only {crawled} pages crawled (at least {MIN_CRAWLED} expected): failing")
+        return 1
     return 1 if new else 0
 
 
