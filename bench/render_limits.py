@@ -24,25 +24,32 @@ import django  # noqa: E402
 
 django.setup()
 
-from sops.limits import MAX_BODY_CHARS, MAX_NESTING, body_problem  # noqa: E402
+from sops.limits import MAX_BODY_CHARS, MAX_HTML_TAGS, MAX_NESTING, body_problem  # noqa: E402
 from sops.rendering import render_markdown  # noqa: E402
 
 
-def fill(unit: str) -> str:
-    return unit * (MAX_BODY_CHARS // len(unit))
+def fill(unit: str, *, tags_per_unit: int = 0) -> str:
+    """``unit`` repeated up to the caps (size, and HTML tags), the rest in plain words."""
+    times = MAX_BODY_CHARS // len(unit)
+    if tags_per_unit:
+        times = min(times, MAX_HTML_TAGS // tags_per_unit)
+    body = unit * times
+    return body + "word " * ((MAX_BODY_CHARS - len(body)) // 5)
 
 
 def hostile() -> dict[str, str]:
     n = MAX_NESTING
     return {
-        "nested divs, one block": fill("<div>" * n + "x" + "</div>" * n),
-        "nested divs, blocks": fill("<div>" * n + "x" + "</div>" * n + "\n\n"),
-        "flat html blocks": fill("<div>x</div>\n"),
+        "nested divs, one block": fill("<div>" * n + "x" + "</div>" * n, tags_per_unit=2 * n),
+        "nested divs, blocks": fill("<div>" * n + "x" + "</div>" * n + "\n\n", tags_per_unit=2 * n),
+        "flat html blocks": fill("<div>x</div>\n", tags_per_unit=2),
         "brackets in one paragraph": fill("[" * n + "a" + "]" * n + " "),
+        "short bracketed paragraphs": fill("[" * 8 + "a" + "]" * 8 + "\n\n"),
+        "plain words": fill("word "),
         "open links in one paragraph": fill("[a](b " * n + ")" * n + " "),
         "emphasis": fill("*a "),
-        "wide table": fill("|a") + "\n" + "|-" * 1000,
-        "nested quotes": fill(">" * 200 + " x\n"),
+        "wide table": fill("|a")[: MAX_BODY_CHARS - 2001] + "\n" + "|-" * 1000,
+        "nested quotes": fill(">" * n + " x\n"),
         "nested lists": fill("".join("    " * i + "- a\n" for i in range(n))),
     }
 

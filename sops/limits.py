@@ -21,10 +21,14 @@ from frontline.text import single_line_problem
 MAX_BODY_CHARS = 300_000
 # Real procedures nest HTML a handful of levels and brackets two or three.
 MAX_NESTING = 32
+# Raw HTML blocks cost more than Markdown (23,000 one-line <div>s: about 5 s); the corpus's
+# most HTML-heavy document has 105 tags.
+MAX_HTML_TAGS = 2_000
 SINGLE_LINE_FIELDS = frozenset({"title", "reference"})
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*?(/?)>")
 _BRACKET = re.compile(r"[\[\]()]|\n[ \t]*\n")
+_QUOTES = re.compile(r"^(?:[ \t]*>)+", re.M)
 VOID_TAGS = frozenset(
     [
         "area",
@@ -46,7 +50,9 @@ VOID_TAGS = frozenset(
 
 def _html_depth(body: str) -> int:
     depth = deepest = 0
-    for match in _TAG.finditer(body):
+    for count, match in enumerate(_TAG.finditer(body), 1):
+        if count > MAX_HTML_TAGS:
+            return -1
         closing, name, self_closing = match.groups()
         if name.lower() in VOID_TAGS or self_closing:
             continue
@@ -81,10 +87,20 @@ def body_problem(body: str) -> str:
             "The text is %(size)s characters long; the limit is %(limit)s. "
             "Split the procedure or move long annexes into attachments."
         ) % {"size": f"{len(body):,}", "limit": f"{MAX_BODY_CHARS:,}"}
-    if _html_depth(body) > MAX_NESTING:
+    html_depth = _html_depth(body)
+    if html_depth < 0:
+        return _(
+            "The text has more than %(limit)s HTML tags; write it in Markdown "
+            "(the limit is %(limit)s)."
+        ) % {"limit": f"{MAX_HTML_TAGS:,}"}
+    if html_depth > MAX_NESTING:
         return _(
             "The text nests HTML elements more than %(limit)d levels deep; "
             "simplify the HTML (the limit is %(limit)d)."
+        ) % {"limit": MAX_NESTING}
+    if max((m.group().count(">") for m in _QUOTES.finditer(body)), default=0) > MAX_NESTING:
+        return _(
+            "The text nests quotations more than %(limit)d levels deep (the limit is %(limit)d)."
         ) % {"limit": MAX_NESTING}
     if _bracket_depth(body) > MAX_NESTING:
         return _(
