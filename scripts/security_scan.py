@@ -76,9 +76,21 @@ def fresh_database(env: dict) -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    manage = [str(BIN / "python"), "manage.py"]
-    for command in (["migrate", "--no-input", "-v0"], ["seed_demo"], ["search_rebuild"]):
-        subprocess.run(manage + command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    # One process for the three commands: Django starts once.
+    setup = (
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('migrate', interactive=False, verbosity=0); "
+        "call_command('seed_demo'); call_command('search_rebuild')"
+    )
+    done = subprocess.run(
+        [str(BIN / "python"), "-c", setup],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "frontline.settings"},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"setting up the scan's database failed:\n{done.stderr[-4000:]}")
 
 
 def free_port() -> int:
