@@ -9,10 +9,12 @@ from rest_framework import serializers
 
 from api.fields import CodeRelatedField
 from api.query import QuerySerializer, code_param, country_param, text_param
+from frontline.text import validate_single_line
 from network.models import Agency, Country, Expert, Language, Membership, Topic
 from network.permissions import approved_memberships, can_see_contact
+from sops.limits import validate_body
 from sops.models import SOP, Attachment, SOPVersion
-from sops.rendering import render_markdown
+from sops.rendering import version_rendered
 
 
 class ErrorDetailSerializer(serializers.Serializer):
@@ -167,7 +169,7 @@ class VersionSerializer(serializers.ModelSerializer):
     def _rendered(self, version):
         cache = self.context.setdefault("_rendered", {})
         if version.pk not in cache:
-            cache[version.pk] = render_markdown(version.body)
+            cache[version.pk] = version_rendered(version)
         return cache[version.pk]
 
     def get_etag(self, version) -> str:
@@ -253,11 +255,15 @@ class SOPFilterSerializer(QuerySerializer):
     )
 
 
+ONE_LINE = [validate_single_line]
+BODY = [validate_body]
+
+
 class SOPCreateSerializer(serializers.Serializer):
     agency = CodeRelatedField(slug_field="code", queryset=Agency.objects.all())
-    reference = serializers.CharField(max_length=60)
-    title = serializers.CharField(max_length=300)
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    reference = serializers.CharField(max_length=60, validators=ONE_LINE)
+    title = serializers.CharField(max_length=300, validators=ONE_LINE)
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False, validators=BODY)
     language = CodeRelatedField(slug_field="code", queryset=Language.objects.all())
     visibility = serializers.ChoiceField(choices=SOP.Visibility.choices, default="network")
     topics = CodeRelatedField(
@@ -278,8 +284,8 @@ class SOPCreateSerializer(serializers.Serializer):
 class VersionUpdateSerializer(serializers.Serializer):
     """PUT sends every field; PATCH any of them."""
 
-    title = serializers.CharField(max_length=300)
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    title = serializers.CharField(max_length=300, validators=ONE_LINE)
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False, validators=BODY)
     change_summary = serializers.CharField(allow_blank=True, required=False)
     change_kind = serializers.ChoiceField(choices=SOPVersion.ChangeKind.choices, required=False)
     effective_date = serializers.DateField(allow_null=True, required=False)
@@ -300,8 +306,8 @@ class RevisionSerializer(serializers.Serializer):
 
 class AdaptSerializer(serializers.Serializer):
     agency = CodeRelatedField(slug_field="code", queryset=Agency.objects.all())
-    reference = serializers.CharField(max_length=60)
-    title = serializers.CharField(max_length=300, required=False)
+    reference = serializers.CharField(max_length=60, validators=ONE_LINE)
+    title = serializers.CharField(max_length=300, required=False, validators=ONE_LINE)
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

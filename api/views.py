@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -45,6 +44,7 @@ from network.models import Agency, Country, Language, Topic
 from sops import selectors, services
 from sops.diff import word_diff
 from sops.files import ALLOWED as ATTACHMENT_TYPES
+from sops.files import attachment_response
 from sops.models import SOPVersion
 
 NOT_FOUND = _("Not found, or you may not see it.")
@@ -386,11 +386,7 @@ class AttachmentDownloadView(APIView):
         attachment = selectors.attachment_for_viewer(user=request.user, pk=pk)
         if attachment is None:
             raise NotFound(NOT_FOUND)
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        try:
+            return attachment_response(attachment)
+        except FileNotFoundError as exc:
+            raise NotFound(NOT_FOUND) from exc

@@ -14,6 +14,7 @@ from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: 
 
 from events.inprocess import RunJobsAfterResponse  # noqa: E402
 from frontline.daphne_bodies import leave_bodies_to_the_app  # noqa: E402
+from frontline.request_size import RequestSizeLimit  # noqa: E402
 from frontline.routing import websocket_urlpatterns  # noqa: E402
 from frontline.websocket_origin import SameOriginValidator  # noqa: E402
 
@@ -22,7 +23,9 @@ leave_bodies_to_the_app()
 application = ProtocolTypeRouter(
     {
         # In production WhiteNoise (a middleware) serves static files; this handler is DEBUG-only.
-        "http": ASGIStaticFilesHandler(django_asgi_app) if settings.DEBUG else django_asgi_app,
+        "http": RequestSizeLimit(
+            ASGIStaticFilesHandler(django_asgi_app) if settings.DEBUG else django_asgi_app
+        ),
         "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -12,6 +12,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from frontline.env import email_settings, env_bool, env_list
+from frontline.headers import CONTENT_SECURITY_POLICY  # noqa: F401 (a setting)
 from frontline.production import (
     DEVELOPMENT_SECRET_KEY,
     caches,
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "frontline.headers.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,6 +174,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Rate limits (sign-in, password reset, API) count here: Redis is shared by all web nodes.
 CACHES = caches(REDIS_URL)
 
+# Request sizes (frontline/request_size.py refuses larger bodies before reading them):
+# a form or JSON body holds at most one SOP text (300,000 characters, up to 6 bytes each
+# once encoded); an upload the attachment limit plus the form around it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FRONTLINE_MAX_BODY_BYTES", 3 * 1024 * 1024))
+FRONTLINE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+FRONTLINE_MAX_REQUEST_BYTES = FRONTLINE_MAX_UPLOAD_BYTES + 1024 * 1024
+
 FRONTLINE_INDEX_DIR = Path(os.environ.get("FRONTLINE_INDEX_DIR", VAR_DIR / "index"))
 
 vars().update(email_settings(os.environ.get("EMAIL_URL")))
@@ -187,6 +197,8 @@ FRONTLINE_IDLE_TIMEOUT_PRIVILEGED = int(os.environ.get("FRONTLINE_IDLE_TIMEOUT_P
 # Platform staff and agency admins must pass a TOTP second factor (frontline/second_factor.py).
 FRONTLINE_REQUIRE_SECOND_FACTOR = True
 OTP_TOTP_ISSUER = "Frontline"
+# No script reads the CSRF cookie (pages carry the token in a meta tag and the forms).
+CSRF_COOKIE_HTTPONLY = True
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
@@ -208,7 +220,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Request bodies are JSON; only the upload takes multipart (its view says so). One
     # media type per body keeps the schema honest and generated clients importable.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],  # refuses bodies nested too deep
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from frontline.text import one_line
 from notifications.models import Mail, Notification, Subscription
 from sops.permissions import visible_sops
 
@@ -66,7 +67,8 @@ def _build(mail: Mail) -> EmailMultiAlternatives | None:
         items = list(_visible(user, Notification.objects.filter(pk=mail.notification_id)))
         if not items:
             return None
-        subject = _("[Frontline] %(title)s") % {"title": items[0].title}
+        # one_line: a title stored before titles were checked must not break the header.
+        subject = _("[Frontline] %(title)s") % {"title": one_line(items[0].title)}
         unsubscribe = unsubscribe_url(
             user_id=user.pk, subscription_id=items[0].subscription_id, digest=False
         )

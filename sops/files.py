@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import zipfile
 
+from django.http import FileResponse
+from django.utils.cache import patch_cache_control
+
 ALLOWED = {
     "application/pdf": ".pdf",
     "image/png": ".png",
@@ -47,3 +50,28 @@ def sha256_of(fileobj) -> str:
         digest.update(chunk)
     fileobj.seek(0)
     return digest.hexdigest()
+
+
+def download_name(name: str, content_type: str) -> str:
+    """``name`` ending in the detected type's extension: a PDF uploaded as ``procedure.hta``
+    is stored and served as ``procedure.pdf``, so no browser or desktop opens it as
+    something else. Path parts and control characters are dropped."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    stem = base.rsplit(".", 1)[0].strip() if "." in base else base
+    return f"{stem[:80] or 'file'}{ALLOWED[content_type]}"
+
+
+def attachment_response(attachment) -> FileResponse:
+    """The download of a stored attachment (pages and API): always a download, under a name
+    with its real type's extension, never sniffed; FileNotFoundError if the file is gone."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(attachment.name, attachment.content_type),
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    if attachment.version.sop.visibility != "public":  # no cache may keep a restricted file
+        patch_cache_control(response, private=True, no_store=True)
+    return response

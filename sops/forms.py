@@ -6,8 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from frontline.forms import any_of
+from frontline.text import validate_single_line
 from network.models import Agency, Country, Language, Membership, Topic
 from network.permissions import agencies_with_role
+from sops.limits import validate_body
 from sops.models import SOP, SOPVersion
 
 STATUS_CHOICES = [
@@ -45,9 +47,12 @@ class SOPFilterForm(forms.Form):
 class SOPCreateForm(forms.Form):
     agency = forms.ModelChoiceField(Agency.objects.none(), label=_("Agency"))
     reference = forms.CharField(
-        label=_("Reference code"), max_length=60, help_text=_("Unique in your agency, e.g. BIO-07.")
+        label=_("Reference code"),
+        max_length=60,
+        help_text=_("Unique in your agency, e.g. BIO-07."),
+        validators=[validate_single_line],
     )
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=300, validators=[validate_single_line])
     language = forms.ModelChoiceField(Language.objects.all(), label=_("Language"))
     visibility = forms.ChoiceField(
         label=_("Who may read it"), choices=SOP.Visibility.choices, initial=SOP.Visibility.NETWORK
@@ -70,7 +75,10 @@ class SOPCreateForm(forms.Form):
         help_text=_("Empty: the agency's own country."),
     )
     body = forms.CharField(
-        label=_("Text (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 16})
+        label=_("Text (Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        validators=[validate_body],
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -130,9 +138,15 @@ class RevisionForm(forms.Form):
 
 class AdaptForm(forms.Form):
     agency = forms.ModelChoiceField(Agency.objects.none(), label=_("Your agency"))
-    reference = forms.CharField(label=_("Reference code in your agency"), max_length=60)
+    reference = forms.CharField(
+        label=_("Reference code in your agency"), max_length=60, validators=[validate_single_line]
+    )
     title = forms.CharField(
-        label=_("Title"), max_length=300, required=False, help_text=_("Empty: keep the title.")
+        label=_("Title"),
+        max_length=300,
+        required=False,
+        help_text=_("Empty: keep the title."),
+        validators=[validate_single_line],
     )
 
     def __init__(self, *args, user, source_agency_id: int, **kwargs):

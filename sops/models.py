@@ -8,7 +8,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from frontline.text import validate_single_line
 from network.models import Agency, Country, Language, Topic
+from sops.limits import validate_body
 
 
 class SOP(models.Model):
@@ -20,8 +22,10 @@ class SOP(models.Model):
         AGENCY = "agency", _("Agency: this agency and the partners it names")
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="sops")
-    reference = models.CharField(_("reference code"), max_length=60)
-    title = models.CharField(_("title"), max_length=300)
+    reference = models.CharField(
+        _("reference code"), max_length=60, validators=[validate_single_line]
+    )
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="sops", verbose_name=_("topics and CBRN categories")
     )
@@ -90,8 +94,11 @@ class SOPVersion(models.Model):
     # Set when the version is published: 1.0 first, then by the change kind.
     major = models.PositiveIntegerField(null=True, blank=True)
     minor = models.PositiveIntegerField(null=True, blank=True)
-    title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("text (Markdown)"))
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
+    body = models.TextField(_("text (Markdown)"), validators=[validate_body])
+    # The sanitised HTML and contents of a published version, made once by
+    # sops.rendering (its text never changes); None for drafts.
+    rendered = models.JSONField(null=True, blank=True, editable=False)
     change_summary = models.TextField(_("change summary"), blank=True)
     change_kind = models.CharField(
         _("change kind"), max_length=10, choices=ChangeKind.choices, default=ChangeKind.MINOR

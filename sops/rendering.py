@@ -101,3 +101,28 @@ def plain_text(body: str) -> str:
         return html.unescape(strip_tags(md.convert(body or "")))
     finally:
         md.reset()
+
+
+# Bump when the Markdown extensions or the sanitiser's allow-lists change: stored HTML
+# made by an older renderer is then rendered again on its next view.
+RENDERER = 1
+
+
+def rendered_for_storage(body: str) -> dict:
+    """What a published version keeps in ``SOPVersion.rendered``."""
+    rendered = render_markdown(body)
+    return {"renderer": RENDERER, "html": rendered.html, "toc": rendered.toc}
+
+
+def version_rendered(version) -> Rendered:
+    """A version's HTML: rendered once for a published (never changing) version and kept
+    on its row, so a page or API view costs a read, not a render. Drafts render each time.
+    """
+    stored = version.rendered or {}
+    if stored.get("renderer") == RENDERER:
+        return Rendered(html=stored["html"], toc=stored["toc"])
+    if version.major is None:  # a draft or a version in review: its text still changes
+        return render_markdown(version.body)
+    version.rendered = rendered_for_storage(version.body)
+    type(version).objects.filter(pk=version.pk).update(rendered=version.rendered)
+    return Rendered(html=version.rendered["html"], toc=version.rendered["toc"])

@@ -21,9 +21,11 @@ from audit.services import audit_record
 from events.services import event_emit
 from frontline.errors import ActionRefused, Conflict, NotAllowed, StaleEdit, required_text
 from network.models import Agency, Language
-from sops.files import ALLOWED, sha256_of, sniff_content_type
+from sops.files import download_name, sha256_of, sniff_content_type
+from sops.limits import refuse_bad_version_text
 from sops.models import SOP, Acknowledgement, Attachment, SOPVersion
 from sops.permissions import can_edit_sop, can_publish_sop, can_view_sop
+from sops.rendering import rendered_for_storage
 
 Status = SOPVersion.Status
 ChangeKind = SOPVersion.ChangeKind
@@ -90,6 +92,7 @@ def sop_create(
     reference, title = reference.strip(), title.strip()
     if not reference or not title:
         raise ActionRefused(_("A procedure needs a reference code and a title."))
+    refuse_bad_version_text(reference=reference, title=title, body=body)
     if SOP.objects.filter(agency=agency, reference__iexact=reference).exists():
         raise Conflict(
             _("%(agency)s already has a procedure %(reference)s.")
@@ -165,6 +168,7 @@ def version_update(
     unknown = set(fields) - DRAFT_FIELDS
     if unknown:
         raise ActionRefused(_("These fields cannot be edited: %s") % ", ".join(sorted(unknown)))
+    refuse_bad_version_text(**fields)
     version = _locked(version)
     _require_editor(by, version.sop)
     _require_status(version, Status.DRAFT, action=_("edit"))
@@ -246,6 +250,7 @@ def version_publish(*, version: SOPVersion, by, change_summary: str | None = Non
     version.published = now
     version.approver = by
     version.effective_date = version.effective_date or now.date()
+    version.rendered = rendered_for_storage(version.body)  # rendered once: it never changes
     version.save()
     sop.current_version = version
     sop.title = version.title
@@ -418,14 +423,13 @@ def attachment_add(*, version: SOPVersion, by, uploaded) -> Attachment:
         )
     attachment = Attachment(
         version=version,
-        name=uploaded.name[-200:],
+        name=download_name(uploaded.name, content_type),
         content_type=content_type,
         size=uploaded.size,
         sha256=sha256_of(uploaded),
         uploaded_by=by,
     )
-    stem = uploaded.name.rsplit(".", 1)[0][:80] or "file"
-    attachment.file.save(f"{stem}{ALLOWED[content_type]}", File(uploaded), save=False)
+    attachment.file.save(attachment.name, File(uploaded), save=False)
     attachment.save()
     return attachment
 

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from network.models import Agency, Membership
 from network.permissions import agencies_with_role, has_role
 from sops import selectors
 from sops.diff import word_diff
+from sops.files import attachment_response
 from sops.forms import (
     PublishForm,
     ReasonForm,
@@ -28,7 +29,7 @@ from sops.forms import (
 )
 from sops.models import SOP, SOPVersion
 from sops.permissions import can_edit_sop, can_publish_sop, can_view_sop
-from sops.rendering import render_markdown
+from sops.rendering import version_rendered
 
 PAGE_SIZE = 20
 Status = SOPVersion.Status
@@ -84,7 +85,7 @@ def sop_detail(request, pk: int):
         "sop": sop,
         "current": current,
         "shown": shown,
-        "rendered": render_markdown(shown.body) if shown else None,
+        "rendered": version_rendered(shown) if shown else None,
         "attachments": shown.attachments.all() if shown else [],
         "versions": versions,
         "readable_versions": [v for v in versions if v.major is not None],
@@ -116,7 +117,7 @@ def version_detail(request, sop_id: int, pk: int):
         {
             "sop": sop,
             "version": version,
-            "rendered": render_markdown(version.body),
+            "rendered": version_rendered(version),
             "attachments": version.attachments.all(),
             "can_edit": version.is_editable and can_edit_sop(request.user, sop),
             "can_publish": version.status in selectors.WORKING_STATUSES
@@ -133,12 +134,9 @@ def attachment_download(request, pk: int):
     if attachment is None:
         raise Http404
     try:
-        handle = attachment.file.open("rb")
+        return attachment_response(attachment)
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
-    )
 
 
 def _pick(request, sop: SOP, name: str) -> SOPVersion | None:

@@ -28,6 +28,7 @@ from sops.forms import (
     SOPCreateForm,
     VersionForm,
 )
+from sops.limits import body_problem
 from sops.models import Attachment, SOPVersion
 from sops.permissions import can_view_version
 from sops.rendering import render_markdown
@@ -131,8 +132,11 @@ def preview(request):
     """Render Markdown exactly as the published page will (same sanitiser), for the editor."""
     if agencies_with_role(request.user, Membership.Role.EDITOR) == []:
         raise PermissionDenied
-    rendered = render_markdown(request.POST.get("body", ""))
-    return render(request, "sops/_preview.html", {"rendered": rendered})
+    body = request.POST.get("body", "")
+    problem = body_problem(body)  # the caps bound what a preview costs, as they bound a save
+    if problem:
+        return render(request, "sops/_preview.html", {"problem": problem}, status=400)
+    return render(request, "sops/_preview.html", {"rendered": render_markdown(body)})
 
 
 @login_required

@@ -149,7 +149,7 @@ def delivery_attempt(*, webhook_id: int, event_id: int, attempt: int) -> Deliver
         "User-Agent": "Frontline-Webhooks/1",
         "X-Frontline-Event": event.kind,
         "X-Frontline-Delivery": str(event.pk),
-        signing.HEADER: signing.signature(webhook.secret, body),
+        **signing.signed_headers(webhook.secret, body),
     }
     started = time.monotonic()
     outcome = transport.post(webhook.url, body, headers)

@@ -13,6 +13,13 @@
       event.returnValue = "";
     }
   });
+  // A text over the caps comes back as 400 with the reason: show it in the preview.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.target.id === "preview" && event.detail.xhr.status === 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   document.addEventListener("keydown", function (event) {
     if ((event.ctrlKey || event.metaKey) && event.key === "s") {
       event.preventDefault();

@@ -45,20 +45,36 @@ def chromium(monkeypatch):
         browser.close()
 
 
+def watch_csp(page, violations: list[str]) -> None:
+    """Record what the Content-Security-Policy blocked on ``page`` (Chromium logs each)."""
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+
+
 @pytest.fixture
 def new_page(chromium):
-    """A fresh, isolated browser context per call: ``page = new_page()``."""
-    contexts = []
+    """A fresh, isolated browser context per call: ``page = new_page()``. Every browser
+    test also checks that the pages it visited broke no Content-Security-Policy rule."""
+    contexts, violations = [], []
 
     def make():
         context = chromium.new_context()
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        watch_csp(page, violations)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

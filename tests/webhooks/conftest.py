@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from webhooks.signing import HEADER, signature_valid
+from webhooks.signing import HEADER, TIMESTAMP_HEADER, signature_valid
 
 
 @dataclass
@@ -34,7 +34,12 @@ def receiver():
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            ok = signature_valid(state.secret, raw, self.headers.get(HEADER, ""))
+            ok = signature_valid(
+                state.secret,
+                raw,
+                self.headers.get(HEADER, ""),
+                self.headers.get(TIMESTAMP_HEADER, ""),
+            )
             state.received.append(Received(json.loads(raw), dict(self.headers), ok))
             status = state.statuses.pop(0) if state.statuses else (200 if ok else 401)
             self.send_response(status)

@@ -130,9 +130,9 @@ def test_backoff_grows_exponentially_and_is_capped(settings):
     assert backoff(20) == 3600
 
 
-def test_signature_is_hmac_sha256_of_the_body():
-    expected = hmac.new(b"s3cret", b'{"a":1}', hashlib.sha256).hexdigest()
-    assert signature("s3cret", b'{"a":1}') == f"sha256={expected}"
+def test_signature_is_hmac_sha256_of_the_timestamp_and_body():
+    expected = hmac.new(b"s3cret", b'1700000000.{"a":1}', hashlib.sha256).hexdigest()
+    assert signature("s3cret", b'{"a":1}', 1700000000) == f"sha256={expected}"
 
 
 def _admin_of(agency):
