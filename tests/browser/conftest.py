@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 
+from search.reader import drop_reader
+
 CHROMIUM = os.environ.get("FRONTLINE_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -47,11 +49,11 @@ def chromium(monkeypatch):
 
 @pytest.fixture
 def new_page(chromium):
-    """A fresh, isolated browser context per call: ``page = new_page()``."""
+    """A fresh, isolated browser context per call: ``page = new_page()``, or with\n    Playwright's context options: ``new_page(viewport={"width": 390, "height": 844})``."""
     contexts = []
 
-    def make():
-        context = chromium.new_context()
+    def make(**options):
+        context = chromium.new_context(**options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
@@ -72,3 +74,12 @@ def sign_in(live_server):
         return page
 
     return do
+
+
+@pytest.fixture
+def private_index(settings, tmp_path):
+    """A search index of the test's own, read afresh."""
+    settings.FRONTLINE_INDEX_DIR = tmp_path / "index"
+    drop_reader()
+    yield
+    drop_reader()
