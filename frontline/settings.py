@@ -151,6 +151,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CACHES = caches(REDIS_URL)
 
 FRONTLINE_INDEX_DIR = Path(os.environ.get("FRONTLINE_INDEX_DIR", VAR_DIR / "index"))
+# Past one host: every web host's own index copy, fed by a broadcast (search/routing.py).
+FRONTLINE_SEARCH_BROADCAST = env_bool(os.environ, "FRONTLINE_SEARCH_BROADCAST", False)
 
 vars().update(email_settings(os.environ.get("EMAIL_URL")))
 # Absolute links in e-mails (notification links, unsubscribe) and webhook payloads.
