@@ -25,6 +25,7 @@ migrate: install
 run: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py search_rebuild
+	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/daphne -b $(HOST) -p $(PORT) frontline.asgi:application
 
 ## make test: the whole suite on whatever DATABASE_URL / REDIS_URL say (SQLite by default)

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed too (static files come compressed from WhiteNoise, above). Django's
+    # GZip pads each response at random against BREACH guesses at the CSRF token.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,6 +125,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("FRONTLINE_STATIC_ROOT", VAR_DIR / "staticfiles"))
 STORAGES = storages(DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG  # development: serve what the finders see, no collectstatic
+WHITENOISE_MAX_AGE = 0 if DEBUG else 3600  # unhashed names; hashed ones are cached a year
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("FRONTLINE_MEDIA_DIR", VAR_DIR / "media"))
 

@@ -40,6 +40,12 @@ def _test_settings(request, settings, tmp_path):
     settings.FRONTLINE_INDEX_DIR = tmp_path / "index"
     # Real hashing costs ~0.3 s a user; tests make hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Plain static names: a manifest left by a developer's `make run` must not send the
+    # live server (which finds files by their plain names) hashed ones.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     # Rate-limit counters (sign-in, password reset, API) start from zero in every test,
     # instead of piling up in a shared Redis across tests and runs.
     settings.CACHES = {
