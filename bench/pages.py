@@ -7,7 +7,7 @@ into a cache directory on first use) with Debian's Chromium, mobile preset (Ligh
 default: a mid-range phone on slow 4G, simulated), on the home page, an SOP page, search
 results and the expert directory.
 
-    .venv/bin/python bench/pages.py                       # starts make run on port 8105
+    .venv/bin/python bench/pages.py                       # starts make run on a free port
     .venv/bin/python bench/pages.py --url http://127.0.0.1:8000 --runs 3
 
 First visit: an empty cache. Repeat visit: Lighthouse again in the same browser without
@@ -241,7 +241,7 @@ def report(results: dict, runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="measure this running server instead of make run")
-    parser.add_argument("--port", type=int, default=8105, help="port for make run")
+    parser.add_argument("--port", type=int, help="port for make run (default: a free one)")
     parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page and visit")
     parser.add_argument("--only", help="measure only the pages whose names contain this")
     args = parser.parse_args()
@@ -251,6 +251,7 @@ def main() -> None:
         server = None
         base = args.url
         if not base:
+            args.port = args.port or free_port()
             print(f"starting make run on port {args.port} (log: {work / 'run.log'}) ...")
             server = start_make_run(args.port, work / "var", work / "run.log")
             base = f"http://127.0.0.1:{args.port}"
