@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -245,20 +246,36 @@ class SOPFilterSerializer(serializers.Serializer):
     )
 
 
+class _RefusesNul:
+    """A related-object lookup that answers a NUL character (which PostgreSQL cannot even
+    compare: a 500 before) as the object not existing."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            raise serializers.ValidationError(_("A value may not contain NUL characters."))
+        return super().to_internal_value(data)
+
+
+class SlugLookupField(_RefusesNul, serializers.SlugRelatedField):
+    pass
+
+
+class KeyLookupField(_RefusesNul, serializers.PrimaryKeyRelatedField):
+    pass
+
+
 class SOPCreateSerializer(serializers.Serializer):
-    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    agency = SlugLookupField(slug_field="code", queryset=Agency.objects.all())
     reference = serializers.CharField(max_length=60)
     title = serializers.CharField(max_length=300)
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    language = serializers.PrimaryKeyRelatedField(queryset=Language.objects.all())
+    language = KeyLookupField(queryset=Language.objects.all())
     visibility = serializers.ChoiceField(choices=SOP.Visibility.choices, default="network")
-    topics = serializers.SlugRelatedField(
+    topics = SlugLookupField(
         slug_field="slug", many=True, queryset=Topic.objects.all(), required=False
     )
-    countries = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Country.objects.all(), required=False
-    )
-    partner_agencies = serializers.SlugRelatedField(
+    countries = KeyLookupField(many=True, queryset=Country.objects.all(), required=False)
+    partner_agencies = SlugLookupField(
         slug_field="code", many=True, queryset=Agency.objects.all(), required=False
     )
     change_summary = serializers.CharField(required=False, allow_blank=True)
