@@ -25,6 +25,7 @@ migrate: install
 run: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py search_rebuild
+	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/daphne -b $(HOST) -p $(PORT) frontline.asgi:application
 
 ## make test: the whole suite on whatever DATABASE_URL / REDIS_URL say (SQLite by default)
@@ -41,11 +42,13 @@ format: install
 
 ## Services mode: run these beside `make run` with DATABASE_URL and REDIS_URL set.
 worker: install
-	$(BIN)/celery -A frontline worker -l info
+	$(BIN)/celery -A frontline worker -Q celery -l info
 
-# The search index's one writer: the only consumer of the "search" queue.
+# The search index's one writer: the only consumer of the "search" queue, or with
+# FRONTLINE_SEARCH_BROADCAST=1 this host's consumer of the broadcast, writing its own copy.
+SEARCH_QUEUE = $(if $(filter 1 true yes on,$(FRONTLINE_SEARCH_BROADCAST)),search_broadcast,search)
 search-worker: install
-	$(BIN)/celery -A frontline worker -Q search --concurrency 1 -l info
+	$(BIN)/celery -A frontline worker -Q $(SEARCH_QUEUE) --concurrency 1 -n search@%h -l info
 
 beat: install
 	$(BIN)/celery -A frontline beat -l info

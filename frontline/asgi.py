@@ -10,7 +10,6 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from events.inprocess import RunJobsAfterResponse  # noqa: E402
 from frontline.daphne_bodies import leave_bodies_to_the_app  # noqa: E402
@@ -22,10 +21,9 @@ leave_bodies_to_the_app()
 
 application = ProtocolTypeRouter(
     {
-        # In production WhiteNoise (a middleware) serves static files; this handler is DEBUG-only.
-        "http": RequestSizeLimit(
-            ASGIStaticFilesHandler(django_asgi_app) if settings.DEBUG else django_asgi_app
-        ),
+        # WhiteNoise (a middleware) serves static files in every mode: compressed, and
+        # hashed names cached for a year (under DEBUG it also finds unhashed ones).
+        "http": RequestSizeLimit(django_asgi_app),
         "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -5,6 +5,8 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
+from search.routing import queues, route_task
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontline.settings")
 
 # Its task class turns eager tasks into after-response jobs under daphne (embedded default).
@@ -28,6 +30,12 @@ app.conf.beat_schedule = {
         "task": "frontline.tasks.end_idle_sessions",
         "schedule": 300.0,
     },
+    # Each index copy compared with the database and repaired: what a copy missed (a
+    # broadcast sent while its consumer was down or reconnecting) is put right here.
+    "search-reconcile": {
+        "task": "search.tasks.reconcile",
+        "schedule": 3600.0,
+    },
     # One mail per user grouping the day's notifications for "daily digest" subscriptions.
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_daily_digests",
@@ -35,6 +43,10 @@ app.conf.beat_schedule = {
     },
 }
 
-# Whoosh allows one writer: every index task goes to the "search" queue, consumed by
-# one worker process (`make search-worker`). In the embedded default tasks run eagerly.
-app.conf.task_routes = {"search.tasks.*": {"queue": "search"}}
+# Whoosh allows one writer per index: every index task goes to the "search" queue,
+# consumed by one worker process (`make search-worker`), or with
+# FRONTLINE_SEARCH_BROADCAST=1 to every host's own copy (search/routing.py). In the
+# embedded default tasks run eagerly. Workers name their queues (-Q): a worker without
+# -Q would consume all of them.
+app.conf.task_queues = queues()
+app.conf.task_routes = (route_task,)

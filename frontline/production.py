@@ -68,9 +68,11 @@ def security_settings(environ: dict, debug: bool) -> dict:
 
 
 def storages(debug: bool) -> dict:
-    """Hashed, compressed static files in production (after ``collectstatic``)."""
+    """Hashed, compressed static files (after ``collectstatic``): strict in production,
+    where a missing file must fail the deploy; under ``DEBUG`` plain names until
+    ``collectstatic`` has run (frontline/staticfiles.py)."""
     static = (
-        "django.contrib.staticfiles.storage.StaticFilesStorage"
+        "frontline.staticfiles.HashedStaticFilesStorage"
         if debug
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     )

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed too (static files come compressed from WhiteNoise, above). Django's
+    # GZip pads each response at random against BREACH guesses at the CSRF token.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "frontline.headers.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -143,6 +146,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("FRONTLINE_STATIC_ROOT", VAR_DIR / "staticfiles"))
 STORAGES = storages(DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG  # development: serve what the finders see, no collectstatic
+WHITENOISE_MAX_AGE = 0 if DEBUG else 3600  # unhashed names; hashed ones are cached a year
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("FRONTLINE_MEDIA_DIR", VAR_DIR / "media"))
 
@@ -182,6 +186,8 @@ FRONTLINE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 FRONTLINE_MAX_REQUEST_BYTES = FRONTLINE_MAX_UPLOAD_BYTES + 1024 * 1024
 
 FRONTLINE_INDEX_DIR = Path(os.environ.get("FRONTLINE_INDEX_DIR", VAR_DIR / "index"))
+# Past one host: every web host's own index copy, fed by a broadcast (search/routing.py).
+FRONTLINE_SEARCH_BROADCAST = env_bool(os.environ, "FRONTLINE_SEARCH_BROADCAST", False)
 
 vars().update(email_settings(os.environ.get("EMAIL_URL")))
 # Absolute links in e-mails (notification links, unsubscribe) and webhook payloads.

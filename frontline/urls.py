@@ -1,11 +1,25 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_GET
+from django.views.generic import RedirectView
 
 from frontline import auth_views
 from network.views import home
 
+
+class FaviconView(RedirectView):
+    """Browsers and tools that ask for /favicon.ico get the layout's icon."""
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("frontline/favicon.svg")
+
+
 urlpatterns = [
     path("", home, name="home"),
+    path("favicon.ico", require_GET(FaviconView.as_view())),
     path("accounts/login/", auth_views.SignInView.as_view(), name="login"),
     path(
         "accounts/password_reset/",

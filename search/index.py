@@ -100,26 +100,27 @@ def _create(path: Path):
     return ix
 
 
-def ensure_index():
+def ensure_index(path: Path | None = None):
     """The index, rebuilt from the database first if it is missing or broken."""
+    path = path or index_dir()
     try:
-        return open_index()
+        return open_index(path)
     except IndexUnavailable as exc:
-        if read_meta() is None and not index_dir().exists():
+        if read_meta(path) is None and not path.exists():
             log.info("%s; building it", exc)
         else:
             log.error("search index unusable, rebuilding it from the database: %s", exc)
-        rebuild()
-        return open_index()
+        rebuild(path=path)
+        return open_index(path)
 
 
-def update(keys: Iterable[str]) -> dict[str, int]:
+def update(keys: Iterable[str], *, path: Path | None = None) -> dict[str, int]:
     """Bring the documents for ``keys`` ("sop:12", ...) in line with the database."""
     keys = sorted(set(keys))
     if not keys:
         return {"updated": 0, "deleted": 0}
     docs = documents.documents_for(keys)
-    ix = ensure_index()
+    ix = ensure_index(path)
     updated = deleted = 0
     try:
         with ix.writer(timeout=WRITER_TIMEOUT, **WRITER_OPTIONS) as writer:
@@ -135,7 +136,7 @@ def update(keys: Iterable[str]) -> dict[str, int]:
         raise  # another writer holds the index: the task retries
     except Exception as exc:  # a segment broke under the writer: the database has it all
         log.error("search index write failed, rebuilding it from the database: %r", exc)
-        rebuild()
+        rebuild(path=path)
         return {"updated": len(docs), "deleted": len(keys) - len(docs), "rebuilt": 1}
     log.info("search index: %d updated, %d deleted (%s)", updated, deleted, ", ".join(keys[:5]))
     return {"updated": updated, "deleted": deleted}
@@ -217,8 +218,10 @@ def _swap(build: Path, final: Path) -> None:
 
 @dataclass
 class CheckReport:
-    """What ``search_check`` found: document keys by problem, and an unreadable index."""
+    """What ``search_check`` found in one index copy: document keys by problem, and an
+    unreadable index."""
 
+    path: Path
     missing: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
@@ -230,21 +233,27 @@ class CheckReport:
         return not (self.missing or self.stale or self.extra or self.error)
 
 
-def check(*, fix: bool = False) -> CheckReport:
-    """Compare the index with the database; with ``fix``, repair what differs."""
-    report = CheckReport()
+def fingerprints(ix) -> dict[str, str]:
+    """Every document in an index, by key: the fingerprint of the data it was made from."""
+    with ix.searcher() as searcher:
+        return {
+            stored["key"]: stored.get("fingerprint", "") for stored in searcher.all_stored_fields()
+        }
+
+
+def check(*, fix: bool = False, path: Path | None = None) -> CheckReport:
+    """Compare an index copy (this host's by default) with the database; with ``fix``,
+    repair what differs."""
+    report = CheckReport(path=Path(path or index_dir()))
     try:
-        ix = open_index()
+        ix = open_index(report.path)
     except IndexUnavailable as exc:
         report.error = str(exc)
         if fix:
-            rebuild()
+            rebuild(path=report.path)
             report.fixed = True
         return report
-    indexed: dict[str, str] = {}
-    with ix.searcher() as searcher:
-        for stored in searcher.all_stored_fields():
-            indexed[stored["key"]] = stored.get("fingerprint", "")
+    indexed = fingerprints(ix)
     seen = set()
     for doc in documents.all_documents():
         key = doc["key"]
@@ -255,6 +264,6 @@ def check(*, fix: bool = False) -> CheckReport:
             report.stale.append(key)
     report.extra = sorted(set(indexed) - seen)
     if fix and not report.ok:
-        update(report.missing + report.stale + report.extra)
+        update(report.missing + report.stale + report.extra, path=report.path)
         report.fixed = True
     return report

@@ -38,13 +38,19 @@ def _test_settings(request, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Eager tasks index what tests publish: never into the developer's own index.
     settings.FRONTLINE_INDEX_DIR = tmp_path / "index"
-    # Real hashing costs ~0.3 s a user; tests make hundreds of users.
     # Eager tasks run where they are called, not after the response (events.inprocess).
     settings.FRONTLINE_JOBS_AFTER_RESPONSE = False
+    # Real hashing costs ~0.3 s a user; tests make hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests sign staff and admins in with force_login, which cannot pass a TOTP code; the
     # tests of the second factor (tests/security/test_second_factor.py) turn it back on.
     settings.FRONTLINE_REQUIRE_SECOND_FACTOR = False
+    # Plain static names: a manifest left by a developer's `make run` must not send the
+    # live server (which finds files by their plain names) hashed ones.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     # Rate-limit counters (sign-in, password reset, API) start from zero in every test,
     # instead of piling up in a shared Redis across tests and runs.
     settings.CACHES = {

@@ -71,3 +71,21 @@ def expert(
     if agency is not None and role is not None:
         Membership.objects.create(expert=e, agency=agency, role=role, status=status)
     return e
+
+
+def published_sop(publisher, agency: Agency, title: str, body: str, topics=(), reference=None):
+    """A public SOP created and published through the services (no after-commit work run)."""
+    from sops import services
+    from sops.models import SOP
+
+    draft = services.sop_create(
+        agency=agency,
+        reference=reference or f"BR-{title[:3].upper()}-{next(_seq)}",
+        title=title,
+        body=body,
+        language=language(),
+        by=publisher,
+        visibility=SOP.Visibility.PUBLIC,
+        topics=topics,
+    )
+    return services.version_publish(version=draft, by=publisher).sop

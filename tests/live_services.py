@@ -57,8 +57,11 @@ def purge_queues():
 class Worker:
     """A ``celery worker`` subprocess that can be started, stopped and started again."""
 
-    def __init__(self, env: dict, log_dir: Path, queues: str, include: str = ""):
+    def __init__(
+        self, env: dict, log_dir: Path, queues: str, include: str = "", name: str = "test"
+    ):
         self.env, self.log_dir, self.queues, self.include = env, log_dir, queues, include
+        self.name = name
         self.process: subprocess.Popen | None = None
         self.starts = 0
 
@@ -79,7 +82,7 @@ class Worker:
                 "--without-mingle",
                 "--without-heartbeat",
                 "-n",
-                f"test-{os.getpid()}-{self.starts}@%h",
+                f"{self.name}-{os.getpid()}-{self.starts}@%h",
                 "-l",
                 "info",
                 *(["--include", self.include] if self.include else []),

@@ -85,7 +85,9 @@ def test_whitenoise_serves_hashed_static_files_in_production(tmp_path):
     result = _manage(env, "collectstatic", "--no-input")
     assert result.returncode == 0, result.stderr
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
-    assert "vendor/htmx/htmx.min.js" in manifest and "vendor/pico/pico.min.css" in manifest
+    assert (
+        "vendor/htmx/htmx.min.js" in manifest and "vendor/pico/pico.frontline.min.css" in manifest
+    )
     assert storages(debug=False)["staticfiles"]["BACKEND"].startswith("whitenoise.")
 
 
@@ -120,8 +122,11 @@ def test_compose_has_every_service_with_volumes_and_health_checks():
 
 def test_compose_commands_name_things_that_exist():
     from frontline.celery import app as celery_app
+    from search.routing import route_task
 
-    routed = {route["queue"] for route in celery_app.conf.task_routes.values()}
+    # Compose is one host: index tasks go to the one "search" queue (no broadcast).
+    routed = {route_task("search.tasks.index_documents", (), {}, {})["queue"]}
+    declared = {q.alias or q.name for q in celery_app.conf.task_queues}
     consumed: set[str] = set()
     for name, service in _compose()["services"].items():
         command = service.get("command")
@@ -144,6 +149,7 @@ def test_compose_commands_name_things_that_exist():
         else:
             pytest.fail(f"{name}: unknown program {program}")
     assert routed | {"celery"} == consumed, "every queue has a consumer, and only real ones"
+    assert consumed <= declared, "every consumed queue is declared in frontline/celery.py"
 
 
 def test_compose_environment_names_real_settings():

@@ -70,3 +70,23 @@ def test_a_forged_forwarded_for_header_buys_no_fresh_allowance(api, settings, db
         api.get("/api/v1/topics/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(3)
     ]
     assert codes == [200, 200, 429]
+
+
+def test_a_nul_character_in_a_lookup_is_a_400_and_creates_nothing(api_as, editor, english):
+    """PostgreSQL cannot compare a NUL: the lookup used to raise a 500 (found by schemathesis)."""
+    response = api_as(editor).post(
+        "/api/v1/sops/",
+        {
+            "agency": "home-agency",
+            "reference": "X-1",
+            "title": "t",
+            "body": "b",
+            "language": "en",
+            "topics": ["de\x00con"],
+            "countries": ["R\x00"],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"topics", "countries"}
+    assert not SOP.objects.exists()

@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 
+from search.reader import drop_reader
+
 CHROMIUM = os.environ.get("FRONTLINE_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -59,12 +61,14 @@ def watch_csp(page, violations: list[str]) -> None:
 
 @pytest.fixture
 def new_page(chromium):
-    """A fresh, isolated browser context per call: ``page = new_page()``. Every browser
-    test also checks that the pages it visited broke no Content-Security-Policy rule."""
+    """A fresh, isolated browser context per call: ``page = new_page()``, or with
+    Playwright's context options: ``new_page(viewport={"width": 390, "height": 844})``.
+    Every browser test also checks that the pages it visited broke no
+    Content-Security-Policy rule."""
     contexts, violations = [], []
 
-    def make():
-        context = chromium.new_context()
+    def make(**options):
+        context = chromium.new_context(**options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
@@ -88,3 +92,12 @@ def sign_in(live_server):
         return page
 
     return do
+
+
+@pytest.fixture
+def private_index(settings, tmp_path):
+    """A search index of the test's own, read afresh."""
+    settings.FRONTLINE_INDEX_DIR = tmp_path / "index"
+    drop_reader()
+    yield
+    drop_reader()

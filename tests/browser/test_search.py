@@ -4,37 +4,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from network.models import Topic
 from search import index
-from search.reader import drop_reader
-from sops import services
-from sops.models import SOP
 from tests import factories
-
-
-@pytest.fixture
-def private_index(settings, tmp_path):
-    settings.FRONTLINE_INDEX_DIR = tmp_path / "index"
-    drop_reader()
-    yield
-    drop_reader()
-
-
-def _publish(publisher, agency, title, body, topics=()):
-    draft = services.sop_create(
-        agency=agency,
-        reference=f"BR-{title[:3].upper()}-{len(body)}",
-        title=title,
-        body=body,
-        language=factories.language(),
-        by=publisher,
-        visibility=SOP.Visibility.PUBLIC,
-        topics=topics,
-    )
-    return services.version_publish(version=draft, by=publisher).sop
 
 
 def test_typing_a_query_and_narrowing_by_a_facet(
@@ -42,9 +16,13 @@ def test_typing_a_query_and_narrowing_by_a_facet(
 ):
     bio = Topic.objects.create(slug="b", name="Biological", kind=Topic.Kind.CATEGORY)
     chem = Topic.objects.create(slug="c", name="Chemical", kind=Topic.Kind.CATEGORY)
-    _publish(publisher, home_agency, "Decontamination of vehicles", "Spray bleach.", [bio])
-    _publish(publisher, home_agency, "Decontamination after a chlorine leak", "Water.", [chem])
-    _publish(publisher, home_agency, "Passenger screening", "Thermal cameras.")
+    factories.published_sop(
+        publisher, home_agency, "Decontamination of vehicles", "Spray bleach.", [bio]
+    )
+    factories.published_sop(
+        publisher, home_agency, "Decontamination after a chlorine leak", "Water.", [chem]
+    )
+    factories.published_sop(publisher, home_agency, "Passenger screening", "Thermal cameras.")
     index.rebuild()
 
     page = new_page()

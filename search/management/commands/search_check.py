@@ -1,6 +1,8 @@
-"""Compare the search index with the database: missing, stale and extra documents."""
+"""Compare a search index copy with the database: missing, stale and extra documents."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -14,9 +16,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--fix", action="store_true", help="update, add and delete to match")
+        parser.add_argument(
+            "--index-dir",
+            type=Path,
+            help="the index copy to compare (default: this host's FRONTLINE_INDEX_DIR)",
+        )
 
-    def handle(self, *args, fix: bool, **options):
-        report = index.check(fix=fix)
+    def handle(self, *args, fix: bool, index_dir: Path | None, **options):
+        report = index.check(fix=fix, path=index_dir)
+        self.stdout.write(f"Index copy: {report.path}")
         if report.error:
             self.stdout.write(self.style.ERROR(f"Search index unusable: {report.error}"))
             if report.fixed:
