@@ -25,6 +25,9 @@ DEFAULT_LIMITS = {
     "login-address": (30, 15 * 60),
     "reset-account": (3, 60 * 60),
     "reset-address": (10, 60 * 60),
+    # The search page, like the API's throttles: per address, and per signed-in account.
+    "search-address": (120, 60),
+    "search-account": (1200, 60),
 }
 
 
