@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -54,6 +55,7 @@ def parse_args():
     p.add_argument("--queries", default=str(QUERIES))
     p.add_argument("--workdir", default="", help="default: a temp dir")
     p.add_argument("--misses", action="store_true", help="list the project's misses")
+    p.add_argument("--ranks", action="store_true", help="every question's rank per engine")
     p.add_argument(
         "--reuse",
         action="store_true",
@@ -229,7 +231,8 @@ def tantivy_engine(records: list[dict], workdir: Path):
     builder.add_text_field("body", stored=False)
     schema = builder.build()
     path = workdir / "tantivy"
-    path.mkdir(exist_ok=True)
+    shutil.rmtree(path, ignore_errors=True)  # a fresh index each run (--reuse)
+    path.mkdir()
     ix = tantivy.Index(schema, path=str(path))
     writer = ix.writer()
     for r in records:
@@ -343,6 +346,11 @@ def main():
         "spelling included); fts5 = SQLite FTS5 porter, bm25, words OR-ed; "
         "tantivy = default tokenizer, BM25, OR query. Both peers index title and text only."
     )
+    if args.ranks:
+        print("\nrank of the first relevant document (- : not in the top 10)")
+        for n, q in enumerate(queries):
+            cells = " ".join(f"{results[name][0][n][1] or '-':>3}" for name in engines)
+            print(f"  {cells}  [{q['kind']}] {q['q']}")
     if args.misses:
         rows = results["project"][0]
         print("\nproject misses (not in the top 5):")

@@ -79,6 +79,9 @@ def sop_document(sop: SOP) -> dict:
             "reference": sop.reference,
             "title": version.title,
             "subtitle": f"{agency.acronym or agency.name} · {version.number}",
+            # The title in its language's field (stemmed) and, folded but unstemmed, in
+            # title_xx: the words as typed rank above other forms of them.
+            "title_xx": version.title,
             f"title_{fam}": version.title,
             f"heading_{fam}": headings(version.body),
             f"body_{fam}": body,

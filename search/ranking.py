@@ -36,6 +36,9 @@ CYRILLIC_PREFERENCE = 0.5
 NOT_A_PROCEDURE = 0.4
 PROXIMITY_BOOST = 1.0
 PROXIMITY_SLOP = 2
+# All the words of a question of three or more, in order, in a title: a title pasted or
+# remembered finds its procedure first.
+TITLE_PHRASE_BOOST = 3.0
 
 STOP_WORDS = (
     frozenset(stopwords_for_language("en"))
@@ -158,9 +161,15 @@ def plan(q: wq.Query, text: str, schema) -> Plan:
 
 def _proximity(text: str, schema) -> list:
     """Phrases (with a little slop) of each pair of adjacent plain words, in the title
-    and body fields of every language family."""
+    and body fields of every language family; and of all the words, in the titles."""
     words = [w for w in text.split() if re.fullmatch(r"\w+", w)]
     near = []
+    if len(words) >= 3:
+        for fam in LANGUAGE_FAMILIES:
+            name = f"title_{fam}"
+            terms = [t for t in (_analysed(schema, name, w) for w in words) if t]
+            if len(terms) >= 3:
+                near.append(wq.Phrase(name, terms, slop=PROXIMITY_SLOP, boost=TITLE_PHRASE_BOOST))
     for first, second in zip(words, words[1:], strict=False):
         for fam in LANGUAGE_FAMILIES:
             for kind in ("title", "body"):
