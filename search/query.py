@@ -190,7 +190,9 @@ def _run(reader: Reader, plan: ranking.Plan, mask, filters, page, per_page, sort
     limit = page * per_page
     match = presolved(reader, plan.match)
     rank = presolved(reader, plan.rank)
-    clause_docs = [matching_docs(reader, presolved(reader, c), budget) for c in plan.optional]
+    # What coordination counts decides the ranking: never cut by the clock.
+    untimed = Budget(float("inf"))
+    clause_docs = [matching_docs(reader, presolved(reader, c), untimed) for c in plan.optional]
     adjust = ranking.Adjustment(reader, plan, clause_docs)
     if settable(match):
         matched = _matched(reader, match, mask, budget)
@@ -254,26 +256,33 @@ def search(
     res = SearchResults(text=text, page=page, per_page=per_page, sort=sort, filters=filters)
     if not text and not filters:
         return res
+    shown = None
     try:
         reader = get_reader()
         try:
-            _search_into(res, reader, user, highlight, text)
+            shown = _search_into(res, reader, user, highlight, text)
         except Exception:
             # Syntax Whoosh parsed but cannot run: search the plain words instead.
             plain = " ".join(parsing.plain_words(text))
             if not plain or plain == text:
                 raise
             log.info("query %r failed; searching its plain words", text, exc_info=True)
-            _search_into(res, reader, user, highlight, plain)
+            shown = _search_into(res, reader, user, highlight, plain)
     except Exception as exc:  # cannot open, or Whoosh failing mid-read: a damaged index
         report_broken(exc)
         res.error = _("Search is unavailable for a moment while its index is rebuilt.")
-        res.hits, res.total, res.facets, res.suggestion = [], 0, {}, ""
+        res.total, res.facets, res.suggestion, shown = 0, {}, "", None
+    if shown:
+        # Outside the index's try: a bug in showing hits raises, it is no broken index.
+        stored, terms = shown
+        res.hits = display.hits_for(stored, user=user, terms=terms, highlight=highlight)
     res.elapsed_ms = (time.monotonic() - started) * 1000
     return res
 
 
-def _search_into(res: SearchResults, reader: Reader, user, highlight: bool, text: str) -> None:
+def _search_into(res: SearchResults, reader: Reader, user, highlight: bool, text: str):
+    """Fill ``res`` but its hits; returns the stored fields of the hits to show and the
+    terms to highlight (None when nothing searchable was typed)."""
     schema = reader.ix.schema
     mask = _mask(reader, user, res.filters)
     if not text:
@@ -293,7 +302,7 @@ def _search_into(res: SearchResults, reader: Reader, user, highlight: bool, text
         if q is None and res.filters:
             q = wq.Every()
     if q is None:  # nothing searchable was typed ("*", "~", quotes)
-        return
+        return None
     plan = ranking.plan(q, searched, schema)
     budget = Budget(TIME_LIMIT)
     args = (mask, res.filters, res.page, res.per_page, res.sort, budget)
@@ -302,7 +311,7 @@ def _search_into(res: SearchResults, reader: Reader, user, highlight: bool, text
         res.suggestion, res.corrected = "", False
     res.total, res.facets, res.timed_out = total, facets, cut
     terms = _highlight_terms(reader, q) if (highlight and stored and text) else frozenset()
-    res.hits = display.hits_for(stored, user=user, terms=terms, highlight=highlight)
+    return stored, terms
 
 
 def autocomplete(*, user, text: str, limit: int = 8) -> list:
