@@ -319,6 +319,13 @@ def query_figures(args, rng, paras, user):
         i = rng.randrange(max(1, len(p) - 3))
         return '"' + " ".join(re.sub(r"\W", "", w) for w in p[i : i + 3]) + '"'
 
+    def question():
+        # Four to eight words running on in one of the corpus's own sentences.
+        words = re.findall(r"[A-Za-z][A-Za-z'-]*", rng.choice(paras))
+        size = rng.randint(4, 8)
+        start = rng.randrange(max(1, len(words) - size))
+        return " ".join(words[start : start + size])
+
     def typo(w):
         i = rng.randrange(1, len(w) - 1)
         return w[:i] + w[i + 1] + w[i] + w[i + 2 :]
@@ -329,6 +336,7 @@ def query_figures(args, rng, paras, user):
         "phrase": phrase,
         "prefix": lambda: rng.choice(common)[:4] + "*",
         "fuzzy": lambda: typo(rng.choice(common)) + "~",
+        "question": question,
     }
     # Each row draws its own queries, so no row is timed on term sets (cached by the
     # service) that the row before it warmed with the same words.

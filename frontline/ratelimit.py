@@ -28,6 +28,9 @@ DEFAULT_LIMITS = {
     # Sign-up says whether a username or an address is taken: bounded per address.
     "signup-address": (10, 60 * 60),
     "verify-mail-account": (3, 60 * 60),
+    # The search page, like the API's throttles: per address, and per signed-in account.
+    "search-address": (120, 60),
+    "search-account": (1200, 60),
 }
 
 

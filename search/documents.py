@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch, QuerySet
@@ -33,6 +34,14 @@ def _finish(doc: dict) -> dict:
     payload = json.dumps(doc, sort_keys=True, default=str)
     doc["fingerprint"] = hashlib.sha1(payload.encode()).hexdigest()
     return {k: v for k, v in doc.items() if v not in (None, "")}
+
+
+HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+
+
+def headings(markdown: str) -> str:
+    """The Markdown headings of a body, one a line."""
+    return "\n".join(HEADING.findall(markdown or ""))
 
 
 def _topics(topics) -> tuple[list[Topic], list[Topic]]:
@@ -70,7 +79,11 @@ def sop_document(sop: SOP) -> dict:
             "reference": sop.reference,
             "title": version.title,
             "subtitle": f"{agency.acronym or agency.name} · {version.number}",
+            # The title in its language's field (stemmed) and, folded but unstemmed, in
+            # title_xx: the words as typed rank above other forms of them.
+            "title_xx": version.title,
             f"title_{fam}": version.title,
+            f"heading_{fam}": headings(version.body),
             f"body_{fam}": body,
             "meta": " ".join(m for m in meta if m),
             "topics": _join(t.slug for t in areas),

@@ -19,31 +19,23 @@ from array import array
 from pyroaring import FrozenBitMap
 from whoosh import query as wq
 from whoosh.collectors import TimeLimit
-from whoosh.matching import ListMatcher, NullMatcher, WrappingMatcher
+from whoosh.matching import ListMatcher, NullMatcher
+
+from search.parsing import Words
 
 EMPTY = FrozenBitMap()
 
 
 class Budget:
-    """A deadline; whether something was cut short by it; and how many hits ranking must
-    collect before the deadline may stop it (a page: a search that has matches shows
-    them, however slow the machine)."""
+    """A deadline for counting matches Whoosh's matcher must step through, and whether
+    a count was cut short by it. Ranking never looks at it."""
 
-    def __init__(self, seconds: float, enough: int = 0):
+    def __init__(self, seconds: float):
         self.deadline = time.monotonic() + seconds
-        self.enough = enough
-        self.collected = 0
         self.cut = False
 
     def past(self) -> bool:
         return time.monotonic() > self.deadline
-
-    def left(self, at_least: float) -> float:
-        """Seconds to the deadline, but no fewer than ``at_least``."""
-        return max(self.deadline - time.monotonic(), at_least)
-
-    def ranking_over(self) -> bool:
-        return self.collected >= self.enough and time.monotonic() > self.deadline
 
 
 class DocSet(wq.Query):
@@ -87,54 +79,9 @@ class DocSet(wq.Query):
         return ListMatcher(array("I", here), all_weights=self.boost)
 
 
-class _TimedSpanMatcher(wq.SpanNear2.SpanNear2Matcher):
-    """Whoosh's phrase matcher, giving up when its budget is spent. It checks word
-    positions in every document holding all the words and yields only the ones that
-    match, so a rare phrase of common words could run long between two matches, unseen
-    by a collector's clock; this one looks at the clock every 32 documents it checks."""
-
-    def __init__(self, ms, budget: Budget, **options):
-        self.budget = budget
-        self.checked = 0
-        super().__init__(ms, **options)
-
-    def _get_spans(self):
-        self.checked += 1
-        if self.checked & 31 == 0 and self.budget.ranking_over():
-            raise TimeLimit
-        return super()._get_spans()
-
-    def copy(self):
-        return self.__class__(
-            [m.copy() for m in self.ms],
-            self.budget,
-            slop=self.slop,
-            ordered=self.ordered,
-            mindist=self.mindist,
-        )
-
-
-class TimedPhrase(wq.Phrase):
-    """A phrase whose matcher stops when ``budget`` is spent (raising Whoosh's
-    ``TimeLimit``)."""
-
-    budget = Budget(float("inf"))
-
-    def matcher(self, searcher, context=None):
-        # As Whoosh's Phrase.matcher, with the timed span matcher.
-        if self.fieldname not in searcher.schema or not self.words:
-            return NullMatcher()
-        field, reader = searcher.schema[self.fieldname], searcher.reader()
-        words = [field.to_bytes(w) for w in self.words]
-        if any((self.fieldname, w) not in reader for w in words):
-            return NullMatcher()
-        ms = [wq.Term(self.fieldname, w).matcher(searcher, context) for w in words]
-        m = _TimedSpanMatcher(ms, self.budget, slop=self.slop, ordered=True, mindist=1)
-        return WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
-
-
 # Queries sets answer exactly (a subclass such as ``Ordered`` adds conditions: not here).
-SET_KINDS = {wq.Term, wq.Or, wq.DisjunctionMax, wq.And, wq.AndNot, wq.AndMaybe, wq.Not}
+OR_KINDS = (wq.Or, wq.DisjunctionMax, Words)
+SET_KINDS = {wq.Term, *OR_KINDS, wq.And, wq.AndNot, wq.AndMaybe, wq.Not}
 SET_KINDS |= {wq.Every, DocSet, type(wq.NullQuery)}
 
 
@@ -144,35 +91,24 @@ def settable(q) -> bool:
     return kind_ok and all(settable(sub) for sub in q.children())
 
 
-def presolved(reader, q, budget: Budget):
+def presolved(reader, q):
     """``q`` with each prefix, wildcard and fuzzy word replaced by its ``DocSet``."""
 
     def swap(node):
         if isinstance(node, wq.MultiTerm):
-            docs = expansion_docs(reader, node, budget)
+            docs = expansion_docs(reader, node)
             return DocSet(node.field(), docs, node.boost, node.text)
-        if type(node) is wq.Phrase:
-            timed = TimedPhrase(node.fieldname, node.words, slop=node.slop, boost=node.boost)
-            timed.budget = budget
-            return timed
         return node
 
     return q.accept(swap)
 
 
-def expansion_docs(reader, q: wq.MultiTerm, budget: Budget) -> FrozenBitMap:
-    """Documents holding any of a prefix, wildcard or fuzzy word's (bounded) expansions,
-    most common first. Reading a term's postings the first time is the slow part (about
-    3 ms per 1,000 documents here), so once the budget is spent no more are read."""
+def expansion_docs(reader, q: wq.MultiTerm) -> FrozenBitMap:
+    """Documents holding any of a prefix, wildcard or fuzzy word's expansions. All of
+    them, whatever the time: they decide what ranks, and there are at most
+    ``parsing.MAX_EXPANSIONS`` of them."""
     field, ixreader = q.field(), reader.searcher.reader()
-    sets = []
-    for btext in q._btexts(ixreader):
-        text = btext.decode("utf-8")
-        if sets and not reader.has_docset(field, text) and budget.past():
-            budget.cut = True
-            break
-        sets.append(reader.docset(field, text))
-    return _union(sets)
+    return _union([reader.docset(field, b.decode("utf-8")) for b in q._btexts(ixreader)])
 
 
 def matching_docs(reader, q, budget: Budget) -> FrozenBitMap:
@@ -183,7 +119,7 @@ def matching_docs(reader, q, budget: Budget) -> FrozenBitMap:
         return reader.docset(q.fieldname, q.text)
     if kind is DocSet:
         return q.docs
-    if kind in (wq.Or, wq.DisjunctionMax):
+    if kind in OR_KINDS:
         return _union([matching_docs(reader, sub, budget) for sub in q.subqueries])
     if kind is wq.And:
         return _intersection([matching_docs(reader, sub, budget) for sub in q.subqueries])
@@ -196,7 +132,7 @@ def matching_docs(reader, q, budget: Budget) -> FrozenBitMap:
     if kind is wq.Every:
         return reader.all_docs()
     if isinstance(q, wq.MultiTerm):
-        return expansion_docs(reader, q, budget)
+        return expansion_docs(reader, q)
     if kind is type(wq.NullQuery):
         return EMPTY
     return _stepped(reader, q, budget)

@@ -1,19 +1,25 @@
 """From what a user typed to a Whoosh query: forgiving, bounded, never an error.
 
-Multi-field parsing with boosts, phrases in quotes, ``prefix*``, ``fuzzy~``. Prefix,
-wildcard and fuzzy terms expand to at most ``MAX_EXPANSIONS`` terms (the most common
-ones), so "s*" costs no more than a few ordinary terms; prefix and fuzzy terms are
-expanded from the term lists ``search.lexicon`` keeps in memory.
+Multi-field parsing with boosts, phrases in quotes, ``prefix*``, ``fuzzy~``. Words are
+OR-ed (``search.ranking`` ranks documents matching more of them higher); a quoted
+phrase is required. Prefix, wildcard and fuzzy terms expand to at most
+``MAX_EXPANSIONS`` terms (the most common ones), at most ``MAX_EXPANDING`` of them a
+query, and a leading wildcard ("*ase") is refused (``tidy`` drops it and says so): it
+would walk every term of every field. Prefix and fuzzy terms are expanded from the
+term lists ``search.lexicon`` keeps in memory.
 """
 
 from __future__ import annotations
 
 import heapq
 import re
+from dataclasses import dataclass
 from itertools import islice
 
+from django.utils.translation import gettext as _
 from whoosh import qparser
 from whoosh import query as wq
+from whoosh.qparser import syntax
 
 from search import lexicon
 from search.analysis import fold
@@ -22,7 +28,12 @@ from search.schema import field_boosts, text_fields
 MAX_EXPANSIONS = 24
 MAX_SCAN = 3000
 MIN_PREFIX = 2
+# Prefix, wildcard and fuzzy words a query may have; later ones are searched as typed.
+MAX_EXPANDING = 4
 PLAIN_WORD = re.compile(r"\w+")
+# A word with a leading wildcard ("*ase", "?est*"): refused, its letters kept.
+LEADING_WILDCARD = re.compile(r"(?<![\w*?])[*?]+(?=[\w*?])")
+EXPANDING_WORD = re.compile(r"\w*[*?]\w*[*?\w]*|\w+~\d?")
 
 
 def _bounded(btexts, reader, fieldname: str) -> list:
@@ -51,11 +62,51 @@ class BoundedFuzzy(wq.FuzzyTerm):
         )
 
 
+@dataclass
+class Tidied:
+    """What is searched for, and what the user is told about what was changed."""
+
+    text: str
+    notice: str = ""
+
+
+def tidy(text: str) -> Tidied:
+    """``text`` without what would make the search expensive: leading wildcards are
+    dropped (their letters stay) and expanding words past ``MAX_EXPANDING`` are searched
+    as plain words."""
+    notices = []
+    tidied = LEADING_WILDCARD.sub("", text)
+    if tidied != text:
+        notices.append(_("A word cannot start with * or ?: searched for %(text)s instead."))
+    count = 0
+
+    def keep(match):
+        nonlocal count
+        count += 1
+        return (
+            match.group()
+            if count <= MAX_EXPANDING
+            else re.sub(r"[*?~\d]+$|[*?]", "", match.group())
+        )
+
+    capped = EXPANDING_WORD.sub(keep, tidied)
+    if capped != tidied:
+        notices.append(
+            _("At most %(n)d words with * or ~ are expanded; the others were searched as typed.")
+            % {"n": MAX_EXPANDING, "text": "%(text)s"}
+        )
+    capped = re.sub(r"\s+", " ", capped).strip()
+    notice = " ".join(notices)
+    return Tidied(capped, notice % {"text": capped} if notice else "")
+
+
 def _bound(q: wq.Query) -> wq.Query:
     """Swap expanding queries for bounded ones (and drop too-short prefixes)."""
 
     def swap(node):
         kind = type(node)
+        if kind is wq.Wildcard and node.text[:1] in "*?":  # never walk a whole field
+            return wq.NullQuery
         if kind is wq.Prefix:
             if len(node.text) < MIN_PREFIX:
                 return wq.Term(node.fieldname, node.text, boost=node.boost)
@@ -75,10 +126,19 @@ def _bound(q: wq.Query) -> wq.Query:
     return q.accept(swap)
 
 
-def _parser(schema, group=qparser.AndGroup) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(
-        text_fields(), schema, fieldboosts=field_boosts(), group=group
-    )
+class Words(wq.Or):
+    """The OR of a query's words (each an ``Or`` of its fields). A class of its own so
+    that normalising keeps one clause per word (an ``Or`` of fields inside an ``Or`` is
+    merged into it), for coordination to count words, not fields."""
+
+
+class WordsGroup(syntax.OrGroup):
+    qclass = Words
+
+
+def _parser(schema) -> qparser.QueryParser:
+    parser = qparser.QueryParser(None, schema, group=WordsGroup)
+    parser.add_plugin(qparser.MultifieldPlugin(text_fields(), fieldboosts=field_boosts()))
     # Field syntax ("title:x") is not offered: our field names are not the user's.
     parser.remove_plugin_class(qparser.FieldsPlugin)
     parser.add_plugin(qparser.FuzzyTermPlugin())
@@ -90,13 +150,10 @@ def plain_words(text: str) -> list[str]:
     return PLAIN_WORD.findall(text)
 
 
-def parse(text: str, schema, *, any_word: bool = False) -> wq.Query | None:
-    """A query for ``text``; if its syntax cannot be read, the query for its plain words.
-
-    ``any_word`` joins words with OR (a last resort when AND finds nothing).
-    """
-    group = qparser.OrGroup if any_word else qparser.AndGroup
-    parser = _parser(schema, group)
+def parse(text: str, schema) -> wq.Query | None:
+    """A query for ``text`` (its words OR-ed); if its syntax cannot be read, the query
+    for its plain words."""
+    parser = _parser(schema)
     try:
         q = parser.parse(text)
         if _has_error(q):

@@ -9,7 +9,6 @@ SOP whose visibility just narrowed (its reindex still queued) never leaks.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from dataclasses import dataclass, field
 
@@ -19,7 +18,7 @@ from whoosh import collectors, sorting
 from whoosh import query as wq
 
 from network.permissions import approved_roles, is_vetted
-from search import display, lexicon, parsing
+from search import display, parsing, ranking, spelling
 from search.matching import Budget, matching_docs, presolved, settable
 from search.reader import Reader, get_reader, report_broken
 from search.schema import FACET_FIELDS, FACETS
@@ -28,14 +27,10 @@ log = logging.getLogger(__name__)
 
 PER_PAGE = 10
 MAX_PAGE = 50
-# Seconds for finding every match (counts, facets); ranking the shown page gets a little
-# more. A pathological query (a short prefix, a loose fuzzy term over 20,000 procedures)
-# then returns the best hits found so far, flagged on the page, instead of stalling it.
+# Seconds for finding every match of what needs Whoosh's matcher (a phrase) for the
+# count and facets; past it they are cut short and flagged. The first page is always
+# ranked in full (its cost is bounded by the expansion caps in ``search.parsing``).
 TIME_LIMIT = 0.08
-RANKING_GRACE = 0.03
-# What a fall-back query still gets once the time limit is spent (its first page is
-# always ranked; see ``Budget.enough``).
-SLICE = 0.01
 FACET_VALUES_SHOWN = 12
 SORTS = ("relevance", "date")
 
@@ -63,8 +58,10 @@ class SearchResults:
     # results shown are for it because the text as typed found nothing.
     suggestion: str = ""
     corrected: bool = False
-    # True when nothing matched the words as typed but the last one, as a prefix, did.
+    # True when the last word, unknown as typed, was searched as a prefix.
     completed: bool = False
+    # What was changed in the query to keep it cheap (a leading wildcard dropped).
+    notice: str = ""
     error: str = ""
     timed_out: bool = False
     elapsed_ms: float = 0.0
@@ -141,72 +138,79 @@ def _facets(reader: Reader, matched, filters: dict) -> dict[str, list[FacetValue
     return facets
 
 
-class _AllowedWithinTime(collectors.WrappingCollector):
-    """Collect only allowed documents, and stop when the budget is spent (once a page of
-    hits is found) keeping what was found; every allowed match is also appended to ``seen``
-    when one is given.
+class _Allowed(collectors.WrappingCollector):
+    """Collect only allowed documents; every allowed match is also appended to ``seen``
+    when one is given. Never stopped by the clock: the first page is always ranked in
+    full, so a query gives the same page on a quiet or a busy machine."""
 
-    Whoosh's FilterCollector and TimeLimitCollector each do their work in
-    ``collect_matches`` and so cannot wrap one another; this does both in one loop.
-    """
-
-    def __init__(self, child, allow, budget: Budget, seen: list | None = None):
+    def __init__(self, child, allow, seen: list | None = None):
         self.child = child
         self.allow = allow
-        self.budget = budget
         self.seen = seen
 
     def collect_matches(self):
-        child, allow, budget, seen = self.child, self.allow, self.budget, self.seen
+        child, allow, seen = self.child, self.allow, self.seen
         offset = child.offset
-        for n, sub_docnum in enumerate(child.matches()):
-            if n & 63 == 0 and budget.ranking_over():
-                raise collectors.TimeLimit
+        for sub_docnum in child.matches():
             if allow is None or offset + sub_docnum in allow:
                 if seen is not None:
                     seen.append(offset + sub_docnum)
-                budget.collected += 1
                 child.collect(sub_docnum)
 
 
-def _top(reader: Reader, q, allow, limit: int, sort: str, budget: Budget, seen=None):
+class _AdjustedTop(collectors.TopCollector):
+    """Whoosh's top-N collector with a final score per document (``ranking.Adjustment``)
+    given per search, where Whoosh takes it from the searcher's weighting model."""
+
+    def __init__(self, adjust, **kwargs):
+        super().__init__(**kwargs)
+        self.adjust = adjust
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.final_fn = self.adjust
+
+
+def _top(reader: Reader, q, allow, limit: int, sort: str, adjust, seen=None):
     searcher = reader.searcher
-    sortedby = sorting.FieldFacet("date", reverse=True) if sort == "date" else None
-    # Whoosh skips blocks of matches that cannot rank ("optimize"): not when every
-    # match is to be seen.
-    child = searcher.collector(limit=limit, sortedby=sortedby, optimize=seen is None)
-    collector = _AllowedWithinTime(child, allow, budget, seen)
-    timed_out = False
-    try:
-        searcher.search_with_collector(q, collector)
-    except collectors.TimeLimit:
-        timed_out = True
-    return collector.results(), timed_out
+    # Whoosh skips blocks of matches that cannot rank ("usequality"): not when every
+    # match is to be seen. The adjustment only lowers scores, so skipping stays exact.
+    if sort == "date":
+        child = searcher.collector(
+            limit=limit, sortedby=sorting.FieldFacet("date", reverse=True), optimize=False
+        )
+    else:
+        child = _AdjustedTop(adjust, limit=limit, usequality=seen is None)
+    collector = _Allowed(child, allow, seen)
+    searcher.search_with_collector(q, collector)
+    return collector.results()
 
 
-def _run(reader: Reader, q, mask, filters, page, per_page, sort, seconds=TIME_LIMIT):
+def _run(reader: Reader, plan: ranking.Plan, mask, filters, page, per_page, sort, budget):
     limit = page * per_page
-    budget = Budget(seconds, enough=limit)
-    fast = presolved(reader, q, budget)
-    if settable(fast):
-        matched = _matched(reader, fast, mask, budget)
+    match = presolved(reader, plan.match)
+    rank = presolved(reader, plan.rank)
+    # What coordination counts decides the ranking: never cut by the clock.
+    untimed = Budget(float("inf"))
+    clause_docs = [matching_docs(reader, presolved(reader, c), untimed) for c in plan.optional]
+    adjust = ranking.Adjustment(reader, plan, clause_docs)
+    if settable(match):
+        matched = _matched(reader, match, mask, budget)
         if not matched:
-            return [], 0, {}, budget.cut, q
-        ranking = Budget(budget.left(RANKING_GRACE), enough=limit)
-        results, cut = _top(reader, fast, matched, limit, sort, ranking)
-        cut = cut or budget.cut
+            return [], 0, {}, budget.cut
+        results = _top(reader, rank, matched, limit, sort, adjust)
     else:
         # Phrases need Whoosh's matcher (word positions): one pass of it both ranks and
         # collects every match for the count and facets.
         seen: list[int] = []
-        results, cut = _top(reader, fast, mask, limit, sort, budget, seen)
+        results = _top(reader, rank, mask, limit, sort, adjust, seen)
         matched = FrozenBitMap(seen)
-        cut = cut or budget.cut
         if not matched:
-            return [], 0, {}, cut, q
+            return [], 0, {}, budget.cut
     docnums = [hit.docnum for hit in results][(page - 1) * per_page : page * per_page]
     stored = [reader.searcher.stored_fields(d) for d in docnums]
-    return stored, len(matched), _facets(reader, matched, filters), cut, q
+    facets = _facets(reader, matched, filters)
+    return stored, len(matched), facets, budget.cut
 
 
 def _existing_terms(ixreader, q) -> set[tuple[str, str]]:
@@ -252,117 +256,62 @@ def search(
     res = SearchResults(text=text, page=page, per_page=per_page, sort=sort, filters=filters)
     if not text and not filters:
         return res
+    shown = None
     try:
         reader = get_reader()
         try:
-            _search_into(res, reader, user, highlight, text)
+            shown = _search_into(res, reader, user, highlight, text)
         except Exception:
             # Syntax Whoosh parsed but cannot run: search the plain words instead.
             plain = " ".join(parsing.plain_words(text))
             if not plain or plain == text:
                 raise
             log.info("query %r failed; searching its plain words", text, exc_info=True)
-            _search_into(res, reader, user, highlight, plain)
+            shown = _search_into(res, reader, user, highlight, plain)
     except Exception as exc:  # cannot open, or Whoosh failing mid-read: a damaged index
         report_broken(exc)
         res.error = _("Search is unavailable for a moment while its index is rebuilt.")
-        res.hits, res.total, res.facets, res.suggestion = [], 0, {}, ""
+        res.total, res.facets, res.suggestion, shown = 0, {}, "", None
+    if shown:
+        # Outside the index's try: a bug in showing hits raises, it is no broken index.
+        stored, terms = shown
+        res.hits = display.hits_for(stored, user=user, terms=terms, highlight=highlight)
     res.elapsed_ms = (time.monotonic() - started) * 1000
     return res
 
 
-def _search_into(res: SearchResults, reader: Reader, user, highlight: bool, text: str) -> None:
+def _search_into(res: SearchResults, reader: Reader, user, highlight: bool, text: str):
+    """Fill ``res`` but its hits; returns the stored fields of the hits to show and the
+    terms to highlight (None when nothing searchable was typed)."""
     schema = reader.ix.schema
     mask = _mask(reader, user, res.filters)
-    q = parsing.parse(text, schema) if text else wq.Every()
-    if q is None:  # nothing searchable was typed ("*", "~", quotes)
-        q = wq.Every() if res.filters else None
-    if q is None:
-        return
     if not text:
         res.sort = "date"
-    args = (mask, res.filters, res.page, res.per_page, res.sort)
-    # One time limit for the whole search: the fall-backs below (tried only when the
-    # words as typed found nothing) share what the first try left.
-    clock = Budget(TIME_LIMIT)
-
-    def run(query):
-        return _run(reader, query, *args, seconds=clock.left(SLICE))
-
-    stored, total, facets, cut, used = run(q)
-    if text and not total:
-        # Typing: the last word may be unfinished ("decontam" -> "decontam*").
-        prefixed = _last_word_as_prefix(text)
-        pq = parsing.parse(prefixed, schema) if prefixed else None
-        if pq is not None:
-            stored, total, facets, cut, used = run(pq)
-            if total:
-                res.completed = True
-    if text and not res.completed:
-        suggestion, sq = _suggest(reader, text, schema, mask, clock)
-        if not total and sq is not None:
-            stored, total, facets, cut, used = run(sq)
-            res.corrected = bool(total)
-        if suggestion and (total or res.corrected):
-            res.suggestion = suggestion
-        if not total and len(parsing.plain_words(text)) > 1:
-            anyq = parsing.parse(text, schema, any_word=True)
-            if anyq is not None:
-                stored, total, facets, cut, used = run(anyq)
+        q = wq.Every() if res.filters else None
+        searched = ""
+    else:
+        tidied = parsing.tidy(text)
+        res.notice = tidied.notice
+        words = ranking.without_stop_words(tidied.text)
+        fix = spelling.correct(reader, words, mask)
+        if fix.corrected:
+            res.suggestion, res.corrected = spelling.correct(reader, tidied.text, mask).text, True
+        res.completed = fix.completed
+        searched = fix.text
+        q = parsing.parse(searched, schema)
+        if q is None and res.filters:
+            q = wq.Every()
+    if q is None:  # nothing searchable was typed ("*", "~", quotes)
+        return None
+    plan = ranking.plan(q, searched, schema)
+    budget = Budget(TIME_LIMIT)
+    args = (mask, res.filters, res.page, res.per_page, res.sort, budget)
+    stored, total, facets, cut = _run(reader, plan, *args)
+    if res.corrected and not total:
+        res.suggestion, res.corrected = "", False
     res.total, res.facets, res.timed_out = total, facets, cut
-    terms = _highlight_terms(reader, used) if (highlight and stored and text) else frozenset()
-    res.hits = display.hits_for(stored, user=user, terms=terms, highlight=highlight)
-
-
-def _last_word_as_prefix(text: str) -> str:
-    match = re.search(r"(\w{3,})$", text)
-    return f"{text}*" if match and not text.rstrip().endswith(('"', "*", "~")) else ""
-
-
-def _suggest(reader: Reader, text: str, schema, mask, clock: Budget) -> tuple[str, object]:
-    """A respelling of unknown words that finds something this user may see."""
-    ixreader = reader.searcher.reader()
-    words = parsing.plain_words(text)
-    prefixes = set(re.findall(r"(\w+)\*", text))  # asked for as typed: not respelled
-    changed, out = False, []
-    for word in words:
-        folded = parsing.normalise_word(word)
-        if (
-            len(folded) < 3
-            or word in prefixes
-            or ixreader.doc_frequency("spell", folded)
-            or _known(ixreader, word)
-        ):
-            out.append(word)
-            continue
-        best = _closest(ixreader, folded)
-        if best:
-            out.append(best)
-            changed = True
-        else:
-            out.append(word)
-    if not changed:
-        return "", None
-    suggestion = " ".join(out)
-    sq = parsing.parse(suggestion, schema)
-    if sq is None:
-        return "", None
-    matched = _matched(reader, sq, mask, Budget(clock.left(SLICE)))
-    return (suggestion, sq) if matched else ("", None)
-
-
-def _known(ixreader, word: str) -> bool:
-    """True if any form of ``word`` (its stem in some language) is in the index."""
-    q = parsing.parse(word, ixreader.schema)
-    return q is not None and bool(_existing_terms(ixreader, q))
-
-
-def _closest(ixreader, word: str) -> str:
-    for maxdist in (1, 2) if len(word) > 4 else (1,):
-        candidates = lexicon.similar_terms(ixreader, "spell", word, maxdist, 1, limit=1)
-        if candidates:
-            return candidates[0].decode("utf-8")
-    return ""
+    terms = _highlight_terms(reader, q) if (highlight and stored and text) else frozenset()
+    return stored, terms
 
 
 def autocomplete(*, user, text: str, limit: int = 8) -> list:

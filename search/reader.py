@@ -17,6 +17,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
 from search.index import IndexUnavailable, index_dir, open_index, read_meta
+from search.ranking import WEIGHTING
 from search.segment_cache import BoundedCache, segment_key
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class Reader:
         self.path = path
         self.build = build
         self.ix = open_index(path)
-        self.searcher = self.ix.searcher()
+        self.searcher = self.ix.searcher(weighting=WEIGHTING)
         self.cache: dict = {}
         self.terms = BoundedCache(MAX_TERM_SETS)
 
@@ -50,7 +51,7 @@ class Reader:
         segment that gained deletions keeps serving its deleted (replaced) documents.
         """
         if not self.searcher.up_to_date():
-            old, self.searcher = self.searcher, self.ix.searcher()
+            old, self.searcher = self.searcher, self.ix.searcher(weighting=WEIGHTING)
             self.cache = {}
             self.terms = BoundedCache(MAX_TERM_SETS)
             old.close()

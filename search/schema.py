@@ -11,7 +11,7 @@ from search.analysis import (
     reference_analyzer,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DOC_TYPES = ("sop", "expert", "agency")
 # Facets a user can narrow by: index field -> query-string parameter.
@@ -25,15 +25,16 @@ FACET_FIELDS = {
     "language": "language",
 }
 
-# Field boosts: a hit on the reference code or the title counts above one in the body.
-BOOSTS = {"reference": 6.0, "title": 3.0, "meta": 1.2, "body": 1.0}
+# Field boosts: a hit on the reference code or the title counts above one in a heading
+# of the body, and a heading above the rest of the body.
+BOOSTS = {"reference": 6.0, "title": 3.0, "heading": 1.8, "meta": 1.2, "body": 1.0}
 
 
 def text_fields() -> list[str]:
     """The fields a user's words are looked up in."""
     fields = ["reference", "meta"]
     for fam in LANGUAGE_FAMILIES:
-        fields += [f"title_{fam}", f"body_{fam}"]
+        fields += [f"title_{fam}", f"heading_{fam}", f"body_{fam}"]
     return fields
 
 
@@ -41,6 +42,7 @@ def field_boosts() -> dict[str, float]:
     boosts = {"reference": BOOSTS["reference"], "meta": BOOSTS["meta"]}
     for fam in LANGUAGE_FAMILIES:
         boosts[f"title_{fam}"] = BOOSTS["title"]
+        boosts[f"heading_{fam}"] = BOOSTS["heading"]
         boosts[f"body_{fam}"] = BOOSTS["body"]
     return boosts
 
@@ -77,5 +79,7 @@ def build_schema() -> Schema:
     }
     for fam in LANGUAGE_FAMILIES:
         fields[f"title_{fam}"] = TEXT(analyzer=ANALYZERS[fam]())
+        # The body's Markdown headings ("## Decontamination"), also in the body.
+        fields[f"heading_{fam}"] = TEXT(analyzer=ANALYZERS[fam]())
         fields[f"body_{fam}"] = TEXT(analyzer=ANALYZERS[fam]())
     return Schema(**fields)

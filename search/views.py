@@ -4,8 +4,10 @@ related procedures. They call the query service and hold no rules of their own."
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from frontline.ratelimit import client_address, limit, ratelimit_hit
 from search import query
 from sops.models import SOP
 from sops.permissions import can_view_sop
@@ -26,9 +28,29 @@ def _is_partial(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
+TOO_MANY_SEARCHES = _("Too many searches from your address. Wait a minute and try again.")
+
+
+def _throttled(request) -> bool:
+    """Count this search against its address (anonymous) or account (signed in), as
+    the API's throttles do; True past the limit."""
+    if request.user.is_authenticated:
+        which, who = limit("search-account"), f"user:{request.user.pk}"
+    else:
+        which, who = limit("search-address"), client_address(request)
+    return ratelimit_hit(which, who) > which.attempts
+
+
 @require_GET
 def search_page(request):
     params = request.GET
+    if _throttled(request):
+        results = query.SearchResults(text=params.get("q", "")[:300], error=TOO_MANY_SEARCHES)
+        template = "search/_results.html" if _is_partial(request) else "search/search.html"
+        context = {"results": results, "q": results.text, "facet_labels": _facet_labels()}
+        response = render(request, template, context, status=429)
+        response["Retry-After"] = "60"
+        return response
     try:
         page = int(params.get("page") or 1)
     except ValueError:

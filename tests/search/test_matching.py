@@ -146,15 +146,3 @@ def test_a_phrase_past_its_deadline_returns_what_it_found(reader):
     every = set(reader.searcher.docs_for_query(q))
     assert len(every) > 10
     assert set(found) < every
-
-
-def test_a_timed_phrase_matches_as_whooshs_phrase_and_stops_at_its_deadline(reader):
-    q = parsing.parse('"triple packaging"', reader.ix.schema)
-    on_time = matching.presolved(reader, q, matching.Budget(5.0))
-    assert any(isinstance(leaf, matching.TimedPhrase) for leaf in on_time.leaves())
-    assert set(reader.searcher.docs_for_query(on_time)) == set(reader.searcher.docs_for_query(q))
-    late = matching.presolved(reader, q, matching.Budget(-1.0))
-    budget = matching.Budget(5.0)
-    found = matching.matching_docs(reader, late, budget)
-    assert budget.cut  # the phrase gave up at its own (past) deadline
-    assert len(found) < len(set(reader.searcher.docs_for_query(q)))

@@ -167,9 +167,8 @@ def test_past_the_time_limit_a_search_still_shows_its_first_page(
     expected = search(member, text)
     assert expected.hits and not expected.timed_out
     monkeypatch.setattr(query, "TIME_LIMIT", -1.0)  # every deadline already passed
-    monkeypatch.setattr(query, "RANKING_GRACE", -1.0)
     late = search(member, text)
-    # Fewer matches than a page: all of them are collected before the clock may stop it.
+    # The clock may cut counting, never the ranking of the first page.
     assert titles(late) == titles(expected)
 
 
@@ -239,3 +238,18 @@ def test_sop_whose_visibility_just_narrowed_is_dropped_before_reindex(library, o
     # Change visibility without running the outbox (its reindex is still queued).
     services.sop_update(sop=library["network"], by=publisher, visibility=SOP.Visibility.AGENCY)
     assert "Quarantine station triage" not in titles(search(outsider, "triage"))
+
+
+def test_a_bug_in_showing_hits_raises_and_queues_no_rebuild(library, member, monkeypatch):
+    from search import display, query
+
+    rebuilds = []
+    monkeypatch.setattr(query, "report_broken", rebuilds.append)
+
+    def broken(*args, **kwargs):
+        raise KeyError("title")
+
+    monkeypatch.setattr(display, "hits_for", broken)
+    with pytest.raises(KeyError):
+        search(member, "quarantine")
+    assert rebuilds == []
