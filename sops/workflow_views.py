@@ -93,8 +93,10 @@ def version_edit(request, sop_id: int, pk: int):
     status, extra = 400, {}
     if form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "edit_count"}
+        submit = "submit" in request.POST
+        save = services.version_save_and_submit if submit else services.version_update
         try:
-            services.version_update(
+            save(
                 version=version,
                 by=request.user,
                 expected_edit_count=form.cleaned_data["edit_count"],
@@ -109,13 +111,12 @@ def version_edit(request, sop_id: int, pk: int):
         except ActionRefused as exc:
             form.add_error(None, exc.message)
         else:
-            if "submit" in request.POST:
-                return _act(
+            if submit:
+                messages.success(
                     request,
-                    lambda: services.version_submit(version=version, by=request.user),
                     _("Saved and submitted for review: the agency's publishers will see it."),
-                    version.get_absolute_url(),
                 )
+                return redirect(version.get_absolute_url())
             messages.success(request, _("Draft saved."))
             return redirect("sops:edit", sop_id, pk)
     version.refresh_from_db()

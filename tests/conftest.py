@@ -40,6 +40,10 @@ def _test_settings(request, settings, tmp_path):
     settings.FRONTLINE_INDEX_DIR = tmp_path / "index"
     # Real hashing costs ~0.3 s a user; tests make hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Most tests let one publisher draft and publish; an agency without its own rule row
+    # works with four eyes everywhere else (the setting's default), and tests/sops/
+    # test_four_eyes.py turns it back on to check the rule.
+    settings.FRONTLINE_FOUR_EYES_DEFAULT = False
     # Rate-limit counters (sign-in, password reset, API) start from zero in every test,
     # instead of piling up in a shared Redis across tests and runs.
     settings.CACHES = {
