@@ -10,7 +10,7 @@ from sops.models import SOP, Attachment, SOPVersion
 from sops.permissions import WORKING_STATUSES, can_edit_sop, can_view_version, visible_sops_q
 
 Status = SOPVersion.Status
-READABLE = [Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN]
+READABLE = [Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED, Status.WITHDRAWN]
 
 
 def editing_agencies(user) -> list[int] | None:

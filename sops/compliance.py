@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from network.models import Agency, Membership
@@ -186,7 +186,15 @@ def agency_acknowledgements(
     """
     today = _today(today)
     members = agency_members(agency)
-    sops = list(agency.sops.order_by("reference", "pk"))
+    sops = list(
+        agency.sops.prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=SOPVersion.objects.filter(status__in=[Status.DRAFT, Status.IN_REVIEW]),
+                to_attr="open_versions",
+            )
+        ).order_by("reference", "pk")
+    )
     current = in_force_map([s.pk for s in sops], today)
     majors = _majors_map(current, current)
     acked = _acknowledged_map(majors, [m.expert.user_id for m in members])

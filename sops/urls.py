@@ -10,6 +10,12 @@ urlpatterns = [
     path("preview/", workflow_views.preview, name="preview"),
     path("review/", views.review_queue, name="review_queue"),
     path("agency/<slug:code>/", views.agency_dashboard, name="agency_dashboard"),
+    path(
+        "agency/<slug:code>/acknowledgements.csv",
+        views.agency_acknowledgements_csv,
+        name="acknowledgements_csv",
+    ),
+    path("agency/<slug:code>/rules/", workflow_views.agency_policy, name="agency_policy"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path(
         "attachments/<int:pk>/remove/", workflow_views.attachment_remove, name="attachment_remove"
@@ -25,6 +31,11 @@ urlpatterns = [
     path("<int:sop_id>/versions/<int:pk>/return/", workflow_views.version_return, name="return"),
     path(
         "<int:sop_id>/versions/<int:pk>/withdraw/", workflow_views.version_withdraw, name="withdraw"
+    ),
+    path(
+        "<int:sop_id>/versions/<int:pk>/reviewed/",
+        workflow_views.version_reviewed,
+        name="reviewed",
     ),
     path(
         "<int:sop_id>/versions/<int:pk>/acknowledge/",

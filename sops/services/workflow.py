@@ -324,10 +324,18 @@ def review_reminder_due(version: SOPVersion, today: datetime.date) -> bool:
     return last is None or last < due or (today - last).days >= REVIEW_REPEAT_DAYS
 
 
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
 def review_reminders_emit(*, today: datetime.date | None = None) -> int:
     """Beat: ``sop.review_due`` for each version in force whose reminder is due, once each."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=REVIEW_NOTICE_DAYS)
+    now = timezone.now()
+    # The reminder is stamped with the day it stands for (a run for another day, in tests
+    # or a catch-up, must not count as a reminder sent today).
+    stamp = now if timezone.localdate(now) == today else _start_of(today)
     count = 0
     candidates = SOPVersion.objects.filter(
         status=Status.PUBLISHED, review_due__lte=horizon
@@ -338,7 +346,7 @@ def review_reminders_emit(*, today: datetime.date | None = None) -> int:
         with transaction.atomic():
             claimed = SOPVersion.objects.filter(
                 pk=version.pk, review_reminded=version.review_reminded
-            ).update(review_reminded=timezone.now())
+            ).update(review_reminded=stamp)
             if not claimed:
                 continue
             record(

@@ -408,12 +408,22 @@ def test_acknowledge_once_and_the_dashboard_shows_who_has_not(
     assert "Procedures dashboard" in text(client_for(publisher).get(home_agency.get_absolute_url()))
 
 
-def test_minor_revision_asks_no_acknowledgement(client_for, make_sop, editor, publisher, member):
+def test_a_minor_revision_does_not_forget_the_major_one_owed(
+    client_for, make_sop, editor, publisher, member
+):
     v1 = make_sop()
     draft = services.version_start_revision(sop=v1.sop, by=editor, change_kind="minor")
-    services.version_publish(version=draft, by=publisher, change_summary="Wording.")
-    page = text(client_for(member).get(v1.sop.get_absolute_url()))
-    assert "I have read and understood" not in page
+    v11 = services.version_publish(version=draft, by=publisher, change_summary="Wording.")
+    client = client_for(member)
+    page = text(client.get(v1.sop.get_absolute_url()))
+    assert "Version 1.0 was a major revision and you have not acknowledged it yet" in page
+    assert "I have read and understood version 1.1" in page
+    # The notification of 1.0 links to its page: the button is there too, for the version in force.
+    old_page = client.get(v1.get_absolute_url())
+    assert old_page.context["owed"].in_force == v11
+    assert "I have read and understood version 1.1" in text(old_page)
+    client.post(reverse("sops:acknowledge", args=[v1.sop_id, v11.pk]))
+    assert "I have read and understood" not in text(client.get(v1.sop.get_absolute_url()))
 
 
 def test_attachment_upload_refuses_wrong_type_with_the_service_message(
