@@ -20,10 +20,10 @@ from tests.waiting import wait_for
 def _wait_succeeded(worker, task: str, times: int) -> None:
     """Wait until the worker's log shows ``task`` succeeded ``times`` times."""
     wait_for(
-        lambda: sum(
-            1 for line in worker.log().splitlines() if task in line and "succeeded" in line
-        )
-        >= times,
+        lambda: (
+            sum(1 for line in worker.log().splitlines() if task in line and "succeeded" in line)
+            >= times
+        ),
         what=f"{task} to run {times} times",
     )
 
