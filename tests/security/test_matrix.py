@@ -27,6 +27,8 @@ def _detail_pages(r) -> list[str]:
         f"/sops/{sop.pk}/versions/{v.pk}/",
         f"/sops/{sop.pk}/compare/?a={v.pk}&b={v.pk}",
         f"/sops/attachments/{r.attachment.pk}/",
+        f"/sops/{sop.pk}/versions/{v.pk}/print/",
+        f"/sops/check/{v.pk}/",
     ]
 
 

@@ -557,3 +557,17 @@ def test_sop_page_query_count_does_not_grow_with_versions(
     with django_assert_max_num_queries(baseline):
         response = client.get(version.sop.get_absolute_url())
     assert len(response.context["versions"]) == 7
+
+
+def test_print_and_check_pages_refuse_drafts_and_say_whether_in_force(
+    client_for, make_sop, editor, publisher, member
+):
+    v1 = make_sop()
+    draft = services.version_start_revision(sop=v1.sop, by=editor)
+    client = client_for(editor)
+    assert client.get(reverse("sops:print", args=[v1.sop_id, draft.pk])).status_code == 404
+    assert client.get(reverse("sops:check", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("sops:check", args=[999999])).status_code == 404
+    page = text(client_for(member).get(reverse("sops:print", args=[v1.sop_id, v1.pk])))
+    assert "uncontrolled when printed" in page and "<svg" in page
+    assert client_for(member).get(reverse("sops:check", args=[v1.pk])).context["in_force"]
