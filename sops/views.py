@@ -31,6 +31,7 @@ from sops.forms import (
 )
 from sops.models import SOP, AgencyPolicy, Attachment, SOPVersion
 from sops.permissions import can_edit_sop, can_publish_sop, can_view_sop, can_view_version
+from sops.rendered_diff import rendered_diff
 from sops.rendering import render_markdown
 
 PAGE_SIZE = 20
@@ -178,7 +179,8 @@ def _pick(request, sop: SOP, name: str) -> SOPVersion | None:
 
 
 def compare(request, pk: int):
-    """Word diff of two versions of one SOP, inline or side by side, with the summaries between."""
+    """Two versions of one SOP compared as rendered text (inline, or side by side aligned by
+    block) or as raw Markdown, with the change summaries between them."""
     sop = sop_or_404(request, pk)
     versions = selectors.sop_versions(user=request.user, sop=sop)
     a, b = _pick(request, sop, "a"), _pick(request, sop, "b")
@@ -189,7 +191,10 @@ def compare(request, pk: int):
         b, a = versions[0], versions[1]
     if selectors.version_order(a) > selectors.version_order(b):
         a, b = b, a
-    view = "side" if request.GET.get("view") == "side" else "inline"
+    view = request.GET.get("view")
+    view = view if view in ("side", "markdown") else "inline"
+    # Rendered (inline or side by side, aligned by block) unless the raw Markdown is asked for.
+    diff = word_diff(a.body, b.body) if view == "markdown" else rendered_diff(a.body, b.body)
     return render(
         request,
         "sops/compare.html",
@@ -197,7 +202,7 @@ def compare(request, pk: int):
             "sop": sop,
             "a": a,
             "b": b,
-            "diff": word_diff(a.body, b.body),
+            "diff": diff,
             "between": selectors.versions_between(versions, a, b),
             "versions": versions,
             "view": view,

@@ -331,7 +331,7 @@ def test_revision_publish_and_compare_through_pages(
             reverse("sops:compare", args=[v1.sop_id]) + f"?a={v1.pk}&b={draft.pk}&view=side"
         )
     )
-    assert 'class="diff-side"' in side
+    assert 'class="rendered-diff side"' in side
 
 
 def test_compare_refuses_versions_of_another_sop(client_for, make_sop, member):
