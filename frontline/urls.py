@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from frontline import auth_views
-from network.views import home
+from sops.home import home
 
 urlpatterns = [
     path("", home, name="home"),

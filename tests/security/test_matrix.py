@@ -250,3 +250,13 @@ def test_nobody_without_the_role_marks_it_reviewed_or_acknowledges_what_they_can
     from sops.models import AgencyPolicy
 
     assert not AgencyPolicy.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_home_page_names_the_procedure_only_to_those_it_binds(role, restricted, page_client):
+    response = page_client(role).get("/")
+    assert response.status_code == 200
+    owed = response.context.get("owed") or []
+    assert len(owed) == (1 if role in MEMBERS_OF_HOME else 0), role
+    if role not in VIEWERS:
+        assert b"SEC-001" not in response.content and SECRET_WORD.encode() not in response.content
