@@ -50,7 +50,7 @@ def _acknowledges(sop_id: int, user_id: int) -> bool:
 
 def acknowledgements_seed() -> int:
     added = 0
-    for sop, major in compliance.majors_asking_now():
+    for sop, _major in compliance.majors_asking_now():
         current = compliance.in_force(sop)
         members = Membership.objects.filter(
             agency_id=sop.agency_id, status=Membership.Status.APPROVED
