@@ -7,6 +7,7 @@ visibility: whoever may not see the version gets 404 (anonymous visitors sign in
 
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -48,10 +49,16 @@ def version_print(request, sop_id: int, pk: int):
 
 def version_check(request, pk: int):
     """Is the printed version still in force? Said at once, with the version that is."""
-    version = SOPVersion.objects.filter(pk=pk).values_list("sop_id", flat=True).first()
-    if version is None:
+    sop_id = SOPVersion.objects.filter(pk=pk).values_list("sop_id", flat=True).first()
+    if sop_id is None:
         raise Http404
-    version = version_or_404(request, version, pk)
+    try:
+        version = version_or_404(request, sop_id, pk)
+    except Http404:
+        if request.user.is_authenticated:
+            raise
+        # A scanned copy of a network or agency procedure: sign in, then see the answer.
+        return redirect_to_login(request.get_full_path())
     if version.status not in PRINTABLE:
         raise Http404
     sop = version.sop

@@ -274,6 +274,8 @@ def attachment_add(*, version: SOPVersion, by, uploaded) -> Attachment:
     stem = uploaded.name.rsplit(".", 1)[0][:80] or "file"
     attachment.file.save(f"{stem}{ALLOWED[content_type]}", File(uploaded), save=False)
     attachment.save()
+    # Attaching is editing: four eyes counts the person who did it.
+    SOPVersion.objects.filter(pk=version.pk).update(last_edited_by=by)
     return attachment
 
 

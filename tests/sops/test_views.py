@@ -571,3 +571,14 @@ def test_print_and_check_pages_refuse_drafts_and_say_whether_in_force(
     page = text(client_for(member).get(reverse("sops:print", args=[v1.sop_id, v1.pk])))
     assert "uncontrolled when printed" in page and "<svg" in page
     assert client_for(member).get(reverse("sops:check", args=[v1.pk])).context["in_force"]
+
+
+def test_check_url_asks_an_anonymous_reader_of_a_network_procedure_to_sign_in(client, make_sop):
+    v1 = make_sop()
+    response = client.get(reverse("sops:check", args=[v1.pk]))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    public = make_sop("PUB-1", visibility="public")
+    page = client.get(reverse("sops:check", args=[public.pk]))
+    assert page.status_code == 200 and page.context["in_force"]
+    printed = client.get(reverse("sops:print", args=[public.sop_id, public.pk]))
+    assert "by a visitor" in text(printed)
