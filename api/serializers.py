@@ -12,6 +12,7 @@ from api.query import QuerySerializer, code_param, country_param, text_param
 from frontline.text import validate_single_line
 from network.models import Agency, Country, Expert, Language, Membership, Topic
 from network.permissions import approved_memberships, can_see_contact
+from sops import compliance
 from sops.limits import validate_body
 from sops.models import SOP, Attachment, SOPVersion
 from sops.rendering import version_rendered
@@ -120,7 +121,16 @@ class VersionBriefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SOPVersion
-        fields = ["id", "number", "status", "title", "change_kind", "published", "created"]
+        fields = [
+            "id",
+            "number",
+            "status",
+            "title",
+            "change_kind",
+            "effective_date",
+            "published",
+            "created",
+        ]
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -148,6 +158,8 @@ class VersionSerializer(serializers.ModelSerializer):
             "change_kind",
             "effective_date",
             "review_due",
+            "acknowledge_by",
+            "reviewed",
             "based_on",
             "author",
             "approver",
@@ -214,9 +226,29 @@ class SOPSerializer(serializers.ModelSerializer):
 class SOPDetailSerializer(SOPSerializer):
     partner_agencies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     versions = serializers.SerializerMethodField()
+    in_force = serializers.SerializerMethodField(help_text="The version in force today.")
+    upcoming = serializers.SerializerMethodField(
+        help_text="A version approved to take effect later (its effective_date), if any."
+    )
 
     class Meta(SOPSerializer.Meta):
-        fields = [*SOPSerializer.Meta.fields, "partner_agencies", "versions"]
+        fields = [
+            *SOPSerializer.Meta.fields,
+            "partner_agencies",
+            "versions",
+            "in_force",
+            "upcoming",
+        ]
+
+    @extend_schema_field(VersionBriefSerializer(allow_null=True))
+    def get_in_force(self, sop):
+        version = compliance.in_force(sop)
+        return VersionBriefSerializer(version).data if version else None
+
+    @extend_schema_field(VersionBriefSerializer(allow_null=True))
+    def get_upcoming(self, sop):
+        version = compliance.upcoming(sop)
+        return VersionBriefSerializer(version).data if version else None
 
     @extend_schema_field(VersionBriefSerializer(many=True))
     def get_versions(self, sop):
@@ -298,6 +330,13 @@ class ReasonSerializer(serializers.Serializer):
 
 class PublishSerializer(serializers.Serializer):
     change_summary = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    acknowledge_days = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text="Major revision: days after the effective date to acknowledge it "
+        "(default: the agency's, 14).",
+    )
 
 
 class RevisionSerializer(serializers.Serializer):

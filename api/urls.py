@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import views, views_me, views_network
+from api import views, views_compliance, views_me, views_network
 from api.docs import docs
 from api.errors import not_found
 
@@ -27,6 +27,26 @@ urlpatterns = [
         "v1/versions/<int:pk>/withdraw/",
         views.VersionWithdrawView.as_view(),
         name="version-withdraw",
+    ),
+    path(
+        "v1/versions/<int:pk>/acknowledge/",
+        views_compliance.VersionAcknowledgeView.as_view(),
+        name="version-acknowledge",
+    ),
+    path(
+        "v1/versions/<int:pk>/reviewed/",
+        views_compliance.VersionReviewedView.as_view(),
+        name="version-reviewed",
+    ),
+    path(
+        "v1/me/acknowledgements/",
+        views_compliance.MyAcknowledgementsView.as_view(),
+        name="my-acknowledgements",
+    ),
+    path(
+        "v1/agencies/<slug:code>/acknowledgements/",
+        views_compliance.AgencyAcknowledgementsView.as_view(),
+        name="agency-acknowledgements",
     ),
     path("v1/versions/<int:pk>/adapt/", views.VersionAdaptView.as_view(), name="version-adapt"),
     path(

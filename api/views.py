@@ -312,7 +312,10 @@ class VersionPublishView(_TransitionView):
 
     def perform(self, request, version, data):
         return services.version_publish(
-            version=version, by=request.user, change_summary=data.get("change_summary")
+            version=version,
+            by=request.user,
+            change_summary=data.get("change_summary"),
+            acknowledge_days=data.get("acknowledge_days"),
         )
 
 

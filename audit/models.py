@@ -15,6 +15,12 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         SOP_PUBLISHED = "sop.published", _("SOP published")
         SOP_WITHDRAWN = "sop.withdrawn", _("SOP withdrawn")
+        SOP_SUBMITTED = "sop.submitted", _("SOP submitted for review")
+        SOP_RETURNED = "sop.returned", _("SOP returned to its editors")
+        SOP_TOOK_EFFECT = "sop.took_effect", _("SOP version took effect")
+        SOP_REVIEWED = "sop.reviewed", _("SOP reviewed, no change")
+        SOP_ACK_OVERDUE = "sop.acknowledgement_overdue", _("SOP acknowledgements overdue")
+        SOP_POLICY = "sop.policy_changed", _("Agency procedure rules changed")
         MEMBERSHIP_APPROVED = "membership.approved", _("Membership approved")
         MEMBERSHIP_REJECTED = "membership.rejected", _("Membership rejected")
         MEMBERSHIP_ROLE = "membership.role_changed", _("Role changed")

@@ -36,6 +36,69 @@ class SOPPublished(TypedDict):
     number: str
     change_kind: str
     previous_version_id: int | None
+    effective_date: str
+    # True: "approved, in force from effective_date"; sop.took_effect follows on the day.
+    scheduled: bool
+    acknowledge_by: str | None
+
+
+class SOPTookEffect(TypedDict):
+    """An approved version reached its effective date and replaced the one in force."""
+
+    sop_id: int
+    version_id: int
+    agency_id: int
+    number: str
+    change_kind: str
+    previous_version_id: int | None
+    effective_date: str
+    acknowledge_by: str | None
+
+
+class SOPSubmitted(TypedDict):
+    sop_id: int
+    version_id: int
+    agency_id: int
+
+
+class SOPReturned(TypedDict):
+    sop_id: int
+    version_id: int
+    agency_id: int
+    reason: str
+
+
+class SOPReviewed(TypedDict):
+    """Reviewed with no change: only the next review date moved."""
+
+    sop_id: int
+    version_id: int
+    agency_id: int
+    review_due: str
+    previous_review_due: str | None
+
+
+class SOPAcknowledgementReminder(TypedDict):
+    """Remind these members (once per stage: "half" or "due") to acknowledge a major revision."""
+
+    sop_id: int
+    version_id: int
+    agency_id: int
+    number: str
+    stage: str
+    acknowledge_by: str
+    user_ids: list[int]
+
+
+class SOPAcknowledgementOverdue(TypedDict):
+    """The due date of a major revision passed with members who have not acknowledged it."""
+
+    sop_id: int
+    version_id: int
+    agency_id: int
+    number: str
+    acknowledge_by: str
+    pending_user_ids: list[int]
 
 
 class SOPWithdrawn(TypedDict):
@@ -50,6 +113,7 @@ class SOPReviewDue(TypedDict):
     version_id: int
     agency_id: int
     review_due: str
+    days_left: int  # 0 or negative: due today or overdue by that many days
 
 
 class SOPAdapted(TypedDict):
@@ -75,6 +139,12 @@ EVENT_SCHEMAS: dict[str, type] = {
     "sop.withdrawn": SOPWithdrawn,
     "sop.review_due": SOPReviewDue,
     "sop.adapted": SOPAdapted,
+    "sop.took_effect": SOPTookEffect,
+    "sop.submitted": SOPSubmitted,
+    "sop.returned": SOPReturned,
+    "sop.reviewed": SOPReviewed,
+    "sop.acknowledgement_reminder": SOPAcknowledgementReminder,
+    "sop.acknowledgement_overdue": SOPAcknowledgementOverdue,
 }
 
 

@@ -20,7 +20,7 @@ app.conf.beat_schedule = {
         "task": "events.tasks.redispatch_pending",
         "schedule": 60.0,
     },
-    # Published versions past their review-due date: one sop.review_due event each.
+    # Review reminders: 30 days before the review date, on the day, then weekly.
     "sops-review-reminders": {
         "task": "sops.tasks.emit_review_reminders",
         "schedule": 3600.0,
@@ -34,6 +34,18 @@ app.conf.beat_schedule = {
     # broadcast sent while its consumer was down or reconnecting) is put right here.
     "search-reconcile": {
         "task": "search.tasks.reconcile",
+        "schedule": 3600.0,
+    },
+    # Approved versions whose effective date has come take effect (sop.took_effect), once.
+    # Hourly, so a day when beat was down at midnight is caught up within the hour; pages
+    # decide "in force" from the dates meanwhile (sops.compliance.in_force).
+    "sops-take-effect": {
+        "task": "sops.tasks.take_effect",
+        "schedule": 3600.0,
+    },
+    # Reminders to acknowledge a major revision: at half-time and on the due date.
+    "sops-acknowledgement-reminders": {
+        "task": "sops.tasks.emit_acknowledgement_reminders",
         "schedule": 3600.0,
     },
     # One mail per user grouping the day's notifications for "daily digest" subscriptions.

@@ -191,6 +191,9 @@ FRONTLINE_SEARCH_BROADCAST = env_bool(os.environ, "FRONTLINE_SEARCH_BROADCAST", 
 
 vars().update(email_settings(os.environ.get("EMAIL_URL")))
 # Absolute links in e-mails (notification links, unsubscribe) and webhook payloads.
+# Four eyes for an agency that has not chosen: the author or last editor of a draft may
+# not publish it (an agency's admins change it on their dashboard).
+FRONTLINE_FOUR_EYES_DEFAULT = True
 FRONTLINE_BASE_URL = os.environ.get("FRONTLINE_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Frontline <noreply@frontline.local>")
 

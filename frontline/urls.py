@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import RedirectView
 
 from frontline import auth_views
-from network.views import home
+from sops.home import home
 
 
 class FaviconView(RedirectView):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from events.models import Event
 from notifications import push
 from notifications.models import Mail, Notification
-from notifications.recipients import Delivery, recipients_for
+from notifications.recipients import Delivery, recipients_for, visible_to
 from sops.models import SOP, SOPVersion
 
 ACK_TEXT = "Please read it and confirm you have understood it."
@@ -47,7 +47,23 @@ def _describe(event: Event, sop: SOP, version: SOPVersion | None) -> tuple[str, 
     p = event.payload
     title = f"{sop.reference} {version.title if version else sop.title}"
     agency = sop.agency.acronym or sop.agency.name
-    if event.kind == "sop.published":
+    if event.kind == "sop.published" and p.get("scheduled"):
+        text = _(
+            "%(agency)s approved version %(number)s; it takes effect on %(date)s and the "
+            "version in force stays until then."
+        ) % {"agency": agency, "number": p["number"], "date": p.get("effective_date", "")}
+    elif event.kind == "sop.took_effect":
+        text = _("Version %(number)s is in force from today (%(date)s).") % {
+            "number": p["number"],
+            "date": p.get("effective_date", ""),
+        }
+    elif event.kind == "sop.acknowledgement_reminder":
+        if p.get("stage") == "due":
+            text = _("Today is the last day to acknowledge version %(number)s.")
+        else:
+            text = _("Please acknowledge version %(number)s by %(date)s.")
+        text = text % {"number": p["number"], "date": p.get("acknowledge_by", "")}
+    elif event.kind == "sop.published":
         if p.get("previous_version_id"):
             kind = dict(SOPVersion.ChangeKind.choices).get(p["change_kind"], p["change_kind"])
             text = _("%(agency)s published version %(number)s (%(kind)s change).") % {
@@ -67,6 +83,11 @@ def _describe(event: Event, sop: SOP, version: SOPVersion | None) -> tuple[str, 
             "agency": agency,
             "reason": p.get("reason", ""),
         }
+    elif p.get("days_left", 0) > 0:
+        text = _("This procedure is due for review on %(date)s (in %(days)d days).") % {
+            "date": p.get("review_due", ""),
+            "days": p["days_left"],
+        }
     else:
         text = _("This procedure is due for review (since %(date)s).") % {
             "date": p.get("review_due", "")
@@ -84,13 +105,21 @@ def event_fan_out(*, event: Event) -> list[int]:
     if sop is None:
         return []
     version = SOPVersion.objects.filter(pk=p.get("version_id")).first()
-    deliveries = recipients_for(
-        sop=sop,
-        event_kind=event.kind,
-        change_kind=p.get("change_kind"),
-        actor_id=event.actor_id,
-        author_user_ids=(event.actor_id, version.author_id if version else None),
-    )
+    if event.kind == "sop.acknowledgement_reminder":
+        # Addressed to the members named, in the browser and by e-mail, whatever they follow.
+        deliveries = {
+            u: Delivery(None, in_app=True, email_now=True)
+            for u in visible_to(sop, p.get("user_ids", []))
+        }
+    else:
+        deliveries = recipients_for(
+            sop=sop,
+            event_kind=event.kind,
+            change_kind=p.get("change_kind"),
+            actor_id=event.actor_id,
+            author_user_ids=(event.actor_id, version.author_id if version else None),
+            scheduled=bool(p.get("scheduled")),
+        )
     if not deliveries:
         return []
     title, text = _describe(event, sop, version)

@@ -10,6 +10,9 @@ Rules (the issue's "defaults a user expects"):
   any stored row, so a member changes it by following their agency explicitly.
 * Levels: "all" hears every event; "major" hears major revisions (and a first
   publication of a major draft) and withdrawals; "muted" hears nothing.
+* ``sop.took_effect`` (an approved version reaching its date) is heard like a
+  publication. A major revision asks for acknowledgement when it takes effect: at
+  publication if in force at once, otherwise on the day.
 * A major revision asks the owning agency's members to acknowledge it: they are
   recipients whatever their broader subscriptions say, except a user who muted that
   SOP itself: a muted SOP stays silent.
@@ -81,7 +84,7 @@ def level_hears(level: str, *, event_kind: str, change_kind: str | None) -> bool
         return True
     if level == Level.MAJOR:
         return event_kind == "sop.withdrawn" or (
-            event_kind == "sop.published" and change_kind == "major"
+            event_kind in ("sop.published", "sop.took_effect") and change_kind == "major"
         )
     return False
 
@@ -143,6 +146,7 @@ def recipients_for(
     change_kind: str | None = None,
     actor_id: int | None = None,
     author_user_ids: tuple[int, ...] = (),
+    scheduled: bool = False,
 ) -> dict[int, Delivery]:
     """user id -> Delivery for everyone who should hear about this event on ``sop``."""
     expert_ids = list(
@@ -162,7 +166,10 @@ def recipients_for(
             wanted[user_id] = Delivery(
                 choice.subscription_id, choice.in_app, choice.email_now, choice.digest
             )
-    if event_kind == "sop.published" and change_kind == "major":
+    takes_effect_now = (event_kind == "sop.published" and not scheduled) or (
+        event_kind == "sop.took_effect"
+    )
+    if takes_effect_now and change_kind == "major":
         for user_id in members:
             choice = chosen[user_id]
             if choice.kind == Kind.SOP and choice.level == Level.MUTED:

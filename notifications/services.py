@@ -17,7 +17,13 @@ from notifications.fanout import event_fan_out  # the hot path has its own modul
 from notifications.models import Notification, Subscription
 from sops.permissions import can_view_sop
 
-SOP_EVENTS = ("sop.published", "sop.withdrawn", "sop.review_due")
+SOP_EVENTS = (
+    "sop.published",
+    "sop.took_effect",
+    "sop.withdrawn",
+    "sop.review_due",
+    "sop.acknowledgement_reminder",
+)
 __all__ = ["event_fan_out"]  # re-exported: the handler calls services only
 
 

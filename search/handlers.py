@@ -18,7 +18,7 @@ def _queue(keys: list[str]) -> None:
 
 
 def sop_reindex(event: Event) -> None:
-    """sop.published, sop.withdrawn, sop.changed: the SOP's current version (or none)."""
+    """sop.published, sop.took_effect, sop.withdrawn, sop.changed: the SOP's current version (or none)."""
     _queue([f"sop:{event.payload['sop_id']}"])
 
 
@@ -31,6 +31,7 @@ def expert_reindex(event: Event) -> None:
 HANDLERS = {
     "sop.published": sop_reindex,
     "sop.withdrawn": sop_reindex,
+    "sop.took_effect": sop_reindex,
     "sop.changed": sop_reindex,
     "expert.joined": expert_reindex,
     "expert.updated": expert_reindex,

@@ -17,6 +17,7 @@ STATUS_CHOICES = [
     ("published", _("In force (published)")),
     ("withdrawn", _("Withdrawn")),
     ("draft", _("Draft or in review (my agencies)")),
+    ("review_overdue", _("Review overdue")),
 ]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -126,6 +127,21 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+    acknowledge_days = forms.IntegerField(
+        label=_("Days to acknowledge (major revision), counted from the effective date"),
+        min_value=1,
+        max_value=365,
+        required=False,
+    )
+
+    def __init__(self, *args, policy=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if policy is not None:
+            self.fields["acknowledge_days"].initial = policy.acknowledge_days
+
+
+class ReviewedForm(forms.Form):
+    next_review = forms.DateField(label=_("Next review due"), widget=DATE)
 
 
 class RevisionForm(forms.Form):
@@ -156,3 +172,13 @@ class AdaptForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File (PDF, DOCX, XLSX, PNG or JPEG)"))
+
+
+class AgencyPolicyForm(forms.Form):
+    four_eyes = forms.BooleanField(
+        label=_("Four eyes: whoever wrote or last edited a draft cannot publish it"),
+        required=False,
+    )
+    acknowledge_days = forms.IntegerField(
+        label=_("Days members have to acknowledge a major revision"), min_value=1, max_value=365
+    )

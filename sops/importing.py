@@ -313,7 +313,7 @@ def _create(agency: Agency, record: Record, by) -> None:
         effective_date=record.effective_date,
         review_due=record.review_due,
     )
-    services.version_publish(version=draft, by=by)
+    services.version_publish(version=draft, by=by, imported=True)
 
 
 def _revise(sop: SOP, record: Record, by) -> None:
@@ -326,7 +326,10 @@ def _revise(sop: SOP, record: Record, by) -> None:
         fields["review_due"] = record.review_due
     draft = services.version_update(version=draft, by=by, expected_edit_count=None, **fields)
     services.version_publish(
-        version=draft, by=by, change_summary=record.summary or DEFAULT_REVISION_SUMMARY
+        version=draft,
+        by=by,
+        change_summary=record.summary or DEFAULT_REVISION_SUMMARY,
+        imported=True,
     )
 
 

@@ -82,6 +82,9 @@ class SOPVersion(models.Model):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In review")
         PUBLISHED = "published", _("Published")
+        # Approved with an effective date still to come: the previous version stays in
+        # force until then (sops.selectors.in_force decides from the dates).
+        SCHEDULED = "scheduled", _("Approved, not yet in force")
         SUPERSEDED = "superseded", _("Superseded")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -117,6 +120,11 @@ class SOPVersion(models.Model):
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A major revision: the date by which the agency's members must acknowledge it.
+    acknowledge_by = models.DateField(_("acknowledge by"), null=True, blank=True)
     returned_reason = models.TextField(_("returned with"), blank=True)
     withdrawn_reason = models.TextField(_("withdrawn because"), blank=True)
     # Bumped on every save of a draft: a form or API call holding an older value is stale.
@@ -126,7 +134,14 @@ class SOPVersion(models.Model):
     submitted = models.DateTimeField(null=True, blank=True)
     published = models.DateTimeField(null=True, blank=True)
     withdrawn = models.DateTimeField(null=True, blank=True)
+    # The last review reminder sent (30 days before, on the day, then weekly).
     review_reminded = models.DateTimeField(null=True, blank=True)
+    reviewed = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    took_effect = models.DateTimeField(null=True, blank=True)
+    acknowledgement_overdue_emitted = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["sop", "-major", "-minor", "-created"]
@@ -174,6 +189,51 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} acknowledged {self.version}"
+
+
+class AcknowledgementReminder(models.Model):
+    """A reminder to acknowledge a major revision, sent to a person once per stage."""
+
+    class Stage(models.TextChoices):
+        HALF = "half", _("Half-time")
+        DUE = "due", _("Due date")
+
+    version = models.ForeignKey(SOPVersion, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=4, choices=Stage.choices)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "user", "stage"], name="unique_acknowledgement_reminder"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} reminded of {self.version} ({self.stage})"
+
+
+class AgencyPolicy(models.Model):
+    """How an agency runs its procedures. No row means the defaults."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="sop_policy")
+    # Four eyes: whoever wrote or last edited a draft may not be the one who publishes it.
+    four_eyes = models.BooleanField(
+        _("four eyes: authors cannot publish their own drafts"), default=True
+    )
+    acknowledge_days = models.PositiveIntegerField(
+        _("days to acknowledge a major revision"), default=14
+    )
+
+    def __str__(self) -> str:
+        return f"{self.agency} procedure rules"
+
+    @classmethod
+    def for_agency(cls, agency_id: int) -> AgencyPolicy:
+        """The agency's row, or the defaults (four eyes from ``FRONTLINE_FOUR_EYES_DEFAULT``)."""
+        found = cls.objects.filter(agency_id=agency_id).first()
+        return found or cls(agency_id=agency_id, four_eyes=settings.FRONTLINE_FOUR_EYES_DEFAULT)
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

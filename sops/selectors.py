@@ -7,17 +7,16 @@ the owning agency's editors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-
-from network.models import Agency, Membership
+from network.models import Membership
 from network.permissions import agencies_with_role
+from sops.compliance import review_overdue_q
 from sops.models import SOP, Acknowledgement, Attachment, SOPVersion
 from sops.permissions import WORKING_STATUSES, can_edit_sop, can_view_version, visible_sops_q
 
 Status = SOPVersion.Status
-READABLE_STATUSES = [Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN]
+READABLE_STATUSES = [Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED, Status.WITHDRAWN]
 
 
 def _has_readable_text() -> Exists:
@@ -64,6 +63,8 @@ def sop_list(*, user, filters: dict) -> QuerySet[SOP]:
         qs = qs.filter(current_version__isnull=False)
     elif status == "withdrawn":
         qs = qs.filter(current_version__isnull=True, has_text=True)
+    elif status == "review_overdue":
+        qs = qs.filter(review_overdue_q())
     elif status == "draft":
         # Work in progress is the owning agency's business: readers never filter on it.
         editing = agencies_with_role(user, Membership.Role.EDITOR)
@@ -164,59 +165,3 @@ def review_queue(*, user) -> QuerySet[SOPVersion]:
     if agencies is not None:
         qs = qs.filter(sop__agency__in=agencies)
     return qs.select_related("sop", "sop__agency", "author", "based_on").order_by("submitted", "pk")
-
-
-@dataclass
-class DashboardRow:
-    sop: SOP
-    version: SOPVersion | None
-    asks_acknowledgement: bool
-    acknowledged: list = field(default_factory=list)  # (membership, acknowledgement) pairs
-    pending: list = field(default_factory=list)  # memberships
-
-
-def agency_dashboard(*, agency: Agency) -> tuple[list[DashboardRow], list[Membership]]:
-    """Per SOP of the agency: its current version and, for a major one, who acknowledged it.
-
-    Three queries whatever the number of SOPs and members: members, SOPs, acknowledgements.
-    """
-    members = list(
-        agency.memberships.filter(status=Membership.Status.APPROVED)
-        .select_related("expert")
-        .order_by("expert__full_name")
-    )
-    sops = list(
-        agency.sops.select_related("current_version")
-        .prefetch_related(
-            Prefetch(
-                "versions",
-                queryset=SOPVersion.objects.filter(status__in=WORKING_STATUSES),
-                to_attr="open_versions",
-            )
-        )
-        .order_by("reference")
-    )
-    major_ids = [
-        s.current_version_id
-        for s in sops
-        if s.current_version and s.current_version.change_kind == SOPVersion.ChangeKind.MAJOR
-    ]
-    member_users = [m.expert.user_id for m in members]
-    acks: dict[tuple[int, int], Acknowledgement] = {
-        (a.version_id, a.user_id): a
-        for a in Acknowledgement.objects.filter(version__in=major_ids, user__in=member_users)
-    }
-    rows = []
-    for sop in sops:
-        version = sop.current_version
-        asks = version is not None and version.pk in major_ids
-        row = DashboardRow(sop=sop, version=version, asks_acknowledgement=asks)
-        if row.asks_acknowledgement:
-            for m in members:
-                ack = acks.get((version.pk, m.expert.user_id))
-                if ack:
-                    row.acknowledged.append((m, ack))
-                else:
-                    row.pending.append(m)
-        rows.append(row)
-    return rows, members

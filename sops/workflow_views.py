@@ -11,39 +11,43 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontline.errors import ActionRefused, StaleEdit
-from network.models import Membership
-from network.permissions import agencies_with_role
+from network.models import Agency, Membership
+from network.permissions import agencies_with_role, has_role
 from sops import services
 from sops.diff import word_diff
 from sops.forms import (
     AdaptForm,
+    AgencyPolicyForm,
     AttachmentForm,
     PublishForm,
     ReasonForm,
+    ReviewedForm,
     RevisionForm,
     SOPCreateForm,
     VersionForm,
 )
 from sops.limits import body_problem
-from sops.models import Attachment, SOPVersion
+from sops.models import AgencyPolicy, Attachment, SOPVersion
 from sops.permissions import can_view_version
 from sops.rendering import render_markdown
 from sops.views import sop_or_404, version_or_404
 
 
-def _act(request, action, success: str, back: str, then=None):
-    """Run a service call. Refused: show why and go ``back``; done: say so and go to
+def _act(request, action, success: str, back: str, then=None, success_for=None):
+    """Run a service call. Refused: show why and go ``back``; done: say so (``success``,
+    or ``success_for(result)`` when it has something more precise) and go to
     ``then(result)`` (or ``back``)."""
     try:
         result = action()
     except ActionRefused as exc:
         messages.error(request, exc.message)
         return redirect(back)
-    messages.success(request, success)
+    messages.success(request, (success_for(result) if success_for else None) or success)
     return redirect(then(result) if then else back)
 
 
@@ -95,8 +99,10 @@ def version_edit(request, sop_id: int, pk: int):
     status, extra = 400, {}
     if form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "edit_count"}
+        submit = "submit" in request.POST
+        save = services.version_save_and_submit if submit else services.version_update
         try:
-            services.version_update(
+            save(
                 version=version,
                 by=request.user,
                 expected_edit_count=form.cleaned_data["edit_count"],
@@ -111,13 +117,12 @@ def version_edit(request, sop_id: int, pk: int):
         except ActionRefused as exc:
             form.add_error(None, exc.message)
         else:
-            if "submit" in request.POST:
-                return _act(
+            if submit:
+                messages.success(
                     request,
-                    lambda: services.version_submit(version=version, by=request.user),
                     _("Saved and submitted for review: the agency's publishers will see it."),
-                    version.get_absolute_url(),
                 )
+                return redirect(version.get_absolute_url())
             messages.success(request, _("Draft saved."))
             return redirect("sops:edit", sop_id, pk)
     version.refresh_from_db()
@@ -157,12 +162,48 @@ def version_publish(request, sop_id: int, pk: int):
     version = version_or_404(request, sop_id, pk)
     form = PublishForm(request.POST)
     # Blank keeps the summary the editors wrote on the draft.
-    summary = (form.cleaned_data["change_summary"] if form.is_valid() else "") or None
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(version.get_absolute_url())
+    summary = form.cleaned_data["change_summary"] or None
+    days = form.cleaned_data["acknowledge_days"]
+
+    def publish():
+        return services.version_publish(
+            version=version, by=request.user, change_summary=summary, acknowledge_days=days
+        )
+
     return _act(
         request,
-        lambda: services.version_publish(version=version, by=request.user, change_summary=summary),
+        publish,
         _("Published."),
         version.get_absolute_url(),
+        then=lambda done: done.get_absolute_url(),
+        success_for=lambda done: (
+            _("Approved: in force from %(date)s. Until then version in force stays.")
+            % {"date": date_format(done.effective_date)}
+            if done.status == SOPVersion.Status.SCHEDULED
+            else None
+        ),
+    )
+
+
+@login_required
+@require_POST
+def version_reviewed(request, sop_id: int, pk: int):
+    """ "Reviewed, no change": the version in force stays; its next review date moves."""
+    version = version_or_404(request, sop_id, pk)
+    form = ReviewedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the next review date."))
+        return redirect(version.sop.get_absolute_url())
+    return _act(
+        request,
+        lambda: services.version_mark_reviewed(
+            version=version, by=request.user, next_review=form.cleaned_data["next_review"]
+        ),
+        _("Recorded as reviewed with no change; the next review date is set."),
+        version.sop.get_absolute_url(),
     )
 
 
@@ -295,4 +336,31 @@ def attachment_remove(request, pk: int):
         lambda: services.attachment_remove(attachment=attachment, by=request.user),
         _("File removed."),
         reverse("sops:edit", args=[version.sop_id, version.pk]),
+    )
+
+
+@login_required
+def agency_policy(request, code: str):
+    """An agency's admins set four eyes and the default days to acknowledge."""
+    agency = get_object_or_404(Agency, code=code)
+    if not has_role(request.user, agency, Membership.Role.ADMIN):
+        raise PermissionDenied(_("Only the agency's admins change its rules."))
+    policy = AgencyPolicy.for_agency(agency.pk)
+    form = AgencyPolicyForm(
+        request.POST or None,
+        initial={"four_eyes": policy.four_eyes, "acknowledge_days": policy.acknowledge_days},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agency_policy_set(agency=agency, by=request.user, **form.cleaned_data)
+        except ActionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The agency's rules are saved."))
+            return redirect("sops:agency_dashboard", agency.code)
+    return render(
+        request,
+        "sops/agency_policy.html",
+        {"agency": agency, "form": form},
+        status=400 if form.errors else 200,
     )

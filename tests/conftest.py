@@ -51,6 +51,10 @@ def _test_settings(request, settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Most tests let one publisher draft and publish; an agency without its own rule row
+    # works with four eyes everywhere else (the setting's default), and tests/sops/
+    # test_four_eyes.py turns it back on to check the rule.
+    settings.FRONTLINE_FOUR_EYES_DEFAULT = False
     # Rate-limit counters (sign-in, password reset, API) start from zero in every test,
     # instead of piling up in a shared Redis across tests and runs.
     settings.CACHES = {

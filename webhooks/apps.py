@@ -2,7 +2,14 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # Events about an agency's procedures that its systems hear of.
-WEBHOOK_EVENTS = ("sop.published", "sop.withdrawn", "sop.review_due", "sop.adapted")
+WEBHOOK_EVENTS = (
+    "sop.published",
+    "sop.withdrawn",
+    "sop.review_due",
+    "sop.adapted",
+    "sop.took_effect",
+    "sop.acknowledgement_overdue",
+)
 
 
 class WebhooksConfig(AppConfig):

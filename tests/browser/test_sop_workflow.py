@@ -72,5 +72,5 @@ def test_editor_drafts_publisher_publishes_two_versions_reader_compares(
     expect(diff.locator("ins")).to_have_text(["regional"])
     expect(reader.get_by_text("The regional officer takes the call.")).to_be_visible()
     reader.get_by_test_id("view-side").click()
-    expect(reader.locator(".diff-side del")).to_have_text(["duty"])
-    expect(reader.locator(".diff-side ins")).to_have_text(["regional"])
+    expect(reader.locator(".rendered-diff.side del")).to_have_text(["duty"])
+    expect(reader.locator(".rendered-diff.side ins")).to_have_text(["regional"])

@@ -46,6 +46,11 @@ def test_api_workflow_on_real_services(
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
     language()
+    # One system account drafts and publishes here, so its agency has turned four eyes
+    # off (the server process runs with the project default: on).
+    from sops.models import AgencyPolicy
+
+    AgencyPolicy.objects.create(agency=publisher.expert.memberships.get().agency, four_eyes=False)
     agency_system = signed_in_system(daphne_server, "publisher", PASSWORD)
     follower = signed_in_system(daphne_server, "outsider", PASSWORD)
 

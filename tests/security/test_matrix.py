@@ -27,6 +27,8 @@ def _detail_pages(r) -> list[str]:
         f"/sops/{sop.pk}/versions/{v.pk}/",
         f"/sops/{sop.pk}/compare/?a={v.pk}&b={v.pk}",
         f"/sops/attachments/{r.attachment.pk}/",
+        f"/sops/{sop.pk}/versions/{v.pk}/print/",
+        f"/sops/check/{v.pk}/",
     ]
 
 
@@ -181,3 +183,80 @@ def test_only_those_who_may_see_it_are_notified(
     about = Notification.objects.filter(sop=restricted.sop)
     assert about.filter(recipient=member).exists()
     assert not about.filter(recipient=outsider).exists()
+
+
+# Compliance: the dashboard, its CSV export, the agency's rules, what one owes ----------
+
+PUBLISHERS = ("staff", "agency_admin", "publisher")
+ADMINS = ("staff", "agency_admin")
+MEMBERS_OF_HOME = ("agency_admin", "publisher", "editor", "member")  # staff is no member
+
+
+def _compliance_pages(r) -> dict[str, tuple[str, ...]]:
+    code = r.sop.agency.code
+    return {
+        f"/sops/agency/{code}/": PUBLISHERS,
+        f"/sops/agency/{code}/acknowledgements.csv": PUBLISHERS,
+        f"/sops/agency/{code}/rules/": ADMINS,
+        f"/api/v1/agencies/{code}/acknowledgements/": PUBLISHERS,
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_sees_the_agency_compliance_record(role, restricted, page_client, api_client):
+    for url, allowed in _compliance_pages(restricted).items():
+        client = api_client(role) if url.startswith("/api/") else page_client(role)
+        response = client.get(url)
+        if role in allowed:
+            assert response.status_code == 200, (role, url, response.status_code)
+            if not url.endswith("/rules/"):  # the rules page names no procedure
+                assert b"SEC-001" in _body(response), (role, url)
+        else:
+            assert response.status_code in (302, 401, 403, 404), (role, url, response.status_code)
+            assert b"SEC-001" not in _body(response) and SECRET_WORD.encode() not in _body(response)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_what_one_owes_names_only_procedures_one_may_see(role, restricted, api_client):
+    response = api_client(role).get("/api/v1/me/acknowledgements/")
+    if role == "anonymous":
+        assert response.status_code == 401
+        return
+    owed = response.json()
+    # Not even a count: those who may not see it get an empty list.
+    assert len(owed) == (1 if role in MEMBERS_OF_HOME else 0), role
+    assert (b"SEC-001" in response.content) == (role in MEMBERS_OF_HOME)
+
+
+@pytest.mark.parametrize("role", ("member", "editor", *NON_VIEWERS))
+def test_nobody_without_the_role_marks_it_reviewed_or_acknowledges_what_they_cannot_see(
+    role, restricted, page_client, api_client
+):
+    r = restricted
+    before = (_state(r), SOPVersion.objects.get(pk=r.published.pk).review_due)
+    api, pages = api_client(role), page_client(role)
+    nxt = "2099-01-01"
+    responses = [
+        api.post(f"/api/v1/versions/{r.published.pk}/reviewed/", {"next_review": nxt}),
+        pages.post(f"/sops/{r.sop.pk}/versions/{r.published.pk}/reviewed/", {"next_review": nxt}),
+        pages.post(f"/sops/agency/{r.sop.agency.code}/rules/", {"acknowledge_days": 1}),
+    ]
+    for response in responses:
+        assert response.status_code in (302, 401, 403, 404), (role, response.status_code)
+    if role in NON_VIEWERS:
+        ack = api.post(f"/api/v1/versions/{r.published.pk}/acknowledge/")
+        assert ack.status_code in (401, 404), (role, ack.status_code)
+    assert (_state(r), SOPVersion.objects.get(pk=r.published.pk).review_due) == before
+    from sops.models import AgencyPolicy
+
+    assert not AgencyPolicy.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_home_page_names_the_procedure_only_to_those_it_binds(role, restricted, page_client):
+    response = page_client(role).get("/")
+    assert response.status_code == 200
+    owed = response.context.get("owed") or []
+    assert len(owed) == (1 if role in MEMBERS_OF_HOME else 0), role
+    if role not in VIEWERS:
+        assert b"SEC-001" not in response.content and SECRET_WORD.encode() not in response.content

@@ -107,3 +107,26 @@ def test_an_edit_whose_passage_is_missing_or_ambiguous_is_a_content_error():
         edits_apply(text, [{"replace": "100 metres", "with": "x"}], "t")
     with pytest.raises(DemoContentError, match="occurs 2 times"):
         edits_apply(text, [{"replace": "Keep", "with": "x"}], "t")
+
+
+def test_demo_shows_every_compliance_state(db):
+    from django.utils import timezone
+
+    from sops import compliance
+    from sops.models import Acknowledgement
+
+    call_command("seed_demo", stdout=io.StringIO())
+    today = timezone.localdate()
+    published = SOPVersion.objects.filter(major__isnull=False).exclude(published=None)
+    years = {v.published.year for v in published}
+    assert len(years) >= 3 and max(years) <= today.year
+    assert published.filter(published__date__lt=today - datetime.timedelta(days=2 * 365)).exists()
+    scheduled = SOPVersion.objects.get(status=Status.SCHEDULED)
+    assert scheduled.effective_date == today + datetime.timedelta(days=7)
+    assert compliance.in_force(scheduled.sop) != scheduled
+    assert Acknowledgement.objects.exists()
+    batut = scheduled.sop.agency
+    rows = compliance.agency_acknowledgements(agency=batut)
+    assert any(r.overdue for r in rows) and any(r.acknowledged for r in rows)
+    assert compliance.reviews_due(agency_ids=None, today=today)
+    assert any(v.review_due <= today for v in compliance.reviews_due(agency_ids=None))

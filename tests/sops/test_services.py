@@ -32,6 +32,9 @@ def test_editor_drafts_and_publisher_publishes_1_0(
         "number": "1.0",
         "change_kind": "major",
         "previous_version_id": None,
+        "effective_date": version.effective_date.isoformat(),
+        "scheduled": False,
+        "acknowledge_by": (version.effective_date + datetime.timedelta(days=14)).isoformat(),
     }
 
 

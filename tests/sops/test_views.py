@@ -331,7 +331,7 @@ def test_revision_publish_and_compare_through_pages(
             reverse("sops:compare", args=[v1.sop_id]) + f"?a={v1.pk}&b={draft.pk}&view=side"
         )
     )
-    assert 'class="diff-side"' in side
+    assert 'class="rendered-diff side"' in side
 
 
 def test_compare_refuses_versions_of_another_sop(client_for, make_sop, member):
@@ -408,12 +408,22 @@ def test_acknowledge_once_and_the_dashboard_shows_who_has_not(
     assert "Procedures dashboard" in text(client_for(publisher).get(home_agency.get_absolute_url()))
 
 
-def test_minor_revision_asks_no_acknowledgement(client_for, make_sop, editor, publisher, member):
+def test_a_minor_revision_does_not_forget_the_major_one_owed(
+    client_for, make_sop, editor, publisher, member
+):
     v1 = make_sop()
     draft = services.version_start_revision(sop=v1.sop, by=editor, change_kind="minor")
-    services.version_publish(version=draft, by=publisher, change_summary="Wording.")
-    page = text(client_for(member).get(v1.sop.get_absolute_url()))
-    assert "I have read and understood" not in page
+    v11 = services.version_publish(version=draft, by=publisher, change_summary="Wording.")
+    client = client_for(member)
+    page = text(client.get(v1.sop.get_absolute_url()))
+    assert "Version 1.0 was a major revision and you have not acknowledged it yet" in page
+    assert "I have read and understood version 1.1" in page
+    # The notification of 1.0 links to its page: the button is there too, for the version in force.
+    old_page = client.get(v1.get_absolute_url())
+    assert old_page.context["owed"].in_force == v11
+    assert "I have read and understood version 1.1" in text(old_page)
+    client.post(reverse("sops:acknowledge", args=[v1.sop_id, v11.pk]))
+    assert "I have read and understood" not in text(client.get(v1.sop.get_absolute_url()))
 
 
 def test_attachment_upload_refuses_wrong_type_with_the_service_message(
@@ -547,3 +557,28 @@ def test_sop_page_query_count_does_not_grow_with_versions(
     with django_assert_max_num_queries(baseline):
         response = client.get(version.sop.get_absolute_url())
     assert len(response.context["versions"]) == 7
+
+
+def test_print_and_check_pages_refuse_drafts_and_say_whether_in_force(
+    client_for, make_sop, editor, publisher, member
+):
+    v1 = make_sop()
+    draft = services.version_start_revision(sop=v1.sop, by=editor)
+    client = client_for(editor)
+    assert client.get(reverse("sops:print", args=[v1.sop_id, draft.pk])).status_code == 404
+    assert client.get(reverse("sops:check", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("sops:check", args=[999999])).status_code == 404
+    page = text(client_for(member).get(reverse("sops:print", args=[v1.sop_id, v1.pk])))
+    assert "uncontrolled when printed" in page and "<svg" in page
+    assert client_for(member).get(reverse("sops:check", args=[v1.pk])).context["in_force"]
+
+
+def test_check_url_asks_an_anonymous_reader_of_a_network_procedure_to_sign_in(client, make_sop):
+    v1 = make_sop()
+    response = client.get(reverse("sops:check", args=[v1.pk]))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    public = make_sop("PUB-1", visibility="public")
+    page = client.get(reverse("sops:check", args=[public.pk]))
+    assert page.status_code == 200 and page.context["in_force"]
+    printed = client.get(reverse("sops:print", args=[public.sop_id, public.pk]))
+    assert "by a visitor" in text(printed)

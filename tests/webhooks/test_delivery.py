@@ -137,3 +137,38 @@ def test_signature_is_hmac_sha256_of_the_timestamp_and_body():
 
 def _admin_of(agency):
     return factories.expert(agency=agency, role="admin").user
+
+
+def test_took_effect_and_acknowledgement_overdue_reach_the_agency_system(
+    receiver,
+    home_agency,
+    agency_admin,
+    editor,
+    publisher,
+    draft,
+    member,
+    django_capture_on_commit_callbacks,
+):
+    import datetime
+
+    from django.utils import timezone
+
+    webhook = services.webhook_create(agency=home_agency, url=receiver.url, by=agency_admin)
+    receiver.secret = webhook.secret
+    today = timezone.localdate()
+    sop_services.version_update(
+        version=draft,
+        by=editor,
+        expected_edit_count=None,
+        effective_date=today + datetime.timedelta(days=3),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        version = sop_services.version_publish(version=draft, by=publisher, acknowledge_days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        sop_services.versions_take_effect(today=today + datetime.timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        sop_services.acknowledgement_reminders_emit(today=today + datetime.timedelta(days=6))
+    kinds = [r.headers["X-Frontline-Event"] for r in receiver.received]
+    assert kinds == ["sop.published", "sop.took_effect", "sop.acknowledgement_overdue"]
+    assert all(r.signature_ok for r in receiver.received)
+    assert receiver.received[1].body["version"]["number"] == version.number

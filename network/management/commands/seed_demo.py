@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from network.demo import DEMO_PASSWORD, seed_network
 from sops.demo import seed_sops
+from sops.demo_compliance import seed_compliance
 
 
 class Command(BaseCommand):
@@ -15,6 +16,10 @@ class Command(BaseCommand):
         sop_counts = seed_sops()
         self.stdout.write(
             "Demo procedures: " + ", ".join(f"{n} {name}" for name, n in sop_counts.items())
+        )
+        compliance = seed_compliance()
+        self.stdout.write(
+            "Demo compliance: " + ", ".join(f"{n} {name}" for name, n in compliance.items())
         )
         self.stdout.write(
             f"Demo accounts (password '{DEMO_PASSWORD}'): staff, admin, publisher, editor, "
