@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from search.reader import drop_reader
-from sops.models import SOP
+from sops.models import SOP, AgencyPolicy
 from tests.factories import PASSWORD, language
 from tests.http_client import signed_in_system
 
@@ -39,6 +39,9 @@ def test_generated_client_runs_the_readme_workflow(
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
     language()
+    # One system account drafts and publishes here, so its agency has turned four eyes
+    # off (the server process runs with the project default: on).
+    AgencyPolicy.objects.create(agency=publisher.expert.memberships.get().agency, four_eyes=False)
     tokens = [signed_in_system(daphne_server, u, PASSWORD).token for u in ("publisher", "outsider")]
 
     generated = subprocess.run(
