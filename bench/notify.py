@@ -37,16 +37,14 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 os.environ.update(DATABASE_URL=DB_URL, REDIS_URL=REDIS_URL, LOG_LEVEL="WARNING")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontline.settings")
 sys.path.insert(0, str(ROOT))
+
+import common  # noqa: E402  (bench/common.py)
+
 HANDLER = "notifications.handlers.on_sop_event"
 
 
 def recreate_database() -> None:
-    import psycopg
-
-    name = DB_URL.rsplit("/", 1)[1]
-    with psycopg.connect(DB_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    common.recreate_database(DB_URL)
 
 
 def setup_django():
@@ -61,16 +59,10 @@ def setup_django():
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_services(log_dir: Path, web: int) -> tuple[list[subprocess.Popen], list[int]]:
     """One Celery worker, then ``web`` daphne processes (as web nodes behind a balancer)."""
     env = dict(os.environ, PYTHONUNBUFFERED="1", ALLOWED_HOSTS="127.0.0.1")
-    ports = [free_port() for _ in range(web)]
+    ports = [common.free_port() for _ in range(web)]
     daphnes = [
         subprocess.Popen(
             [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "frontline.asgi:application"],
@@ -136,15 +128,7 @@ def follow_all(users, sop) -> None:
 
 
 def session_cookie(user) -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"sessionid={session.session_key}"
+    return f"sessionid={common.session_key(user)}"
 
 
 class Clients:

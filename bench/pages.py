@@ -23,15 +23,15 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import common  # noqa: E402  (bench/common.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = "lighthouse@12.2.3"
@@ -53,19 +53,6 @@ def lighthouse_bin() -> Path:
     return binary
 
 
-def wait_for_port(host: str, port: int, timeout: float, process=None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection((host, port), timeout=0.5).close()
-            return
-        except OSError:
-            if process is not None and process.poll() is not None:
-                raise SystemExit("the server stopped before it answered") from None
-            time.sleep(0.3)
-    raise SystemExit(f"nothing answered on {host}:{port} within {timeout:.0f} s")
-
-
 def start_make_run(port: int, var_dir: Path, log: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(FRONTLINE_VAR_DIR=str(var_dir), LOG_LEVEL="WARNING")
@@ -77,7 +64,7 @@ def start_make_run(port: int, var_dir: Path, log: Path) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    wait_for_port("127.0.0.1", port, 600, process)
+    common.wait_for_port("127.0.0.1", port, 600, process)
     return process
 
 
@@ -175,7 +162,7 @@ def measure(binary: Path, base: str, cookie: str, runs: int, work: Path, only: s
         if only and only not in name:
             continue
         for run in range(runs):
-            port = free_port()
+            port = common.free_port()
             profile = work / f"profile-{port}"
             chrome = subprocess.Popen(
                 [
@@ -194,7 +181,7 @@ def measure(binary: Path, base: str, cookie: str, runs: int, work: Path, only: s
                 stderr=subprocess.DEVNULL,
             )
             try:
-                wait_for_port("127.0.0.1", port, 30)
+                common.wait_for_port("127.0.0.1", port, 30)
                 put_cookies(port, base, cookie)
                 for visit in ("first", "repeat"):
                     out = work / f"{name.replace(' ', '-')}-{run}-{visit}.json"
@@ -207,12 +194,6 @@ def measure(binary: Path, base: str, cookie: str, runs: int, work: Path, only: s
                 shutil.rmtree(profile, ignore_errors=True)
         results[name]["path"] = path
     return results
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def report(results: dict, runs: int) -> None:
@@ -251,7 +232,7 @@ def main() -> None:
         server = None
         base = args.url
         if not base:
-            args.port = args.port or free_port()
+            args.port = args.port or common.free_port()
             print(f"starting make run on port {args.port} (log: {work / 'run.log'}) ...")
             server = start_make_run(args.port, work / "var", work / "run.log")
             base = f"http://127.0.0.1:{args.port}"

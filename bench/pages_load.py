@@ -1,0 +1,224 @@
+"""Server time of the main pages at the region's scale, under locust: prints figures only.
+
+    .venv/bin/python bench/pages_load.py --database-url postgres://postgres@127.0.0.1:5432/frontline_bench_pages
+    .venv/bin/python bench/pages_load.py --sops 2000 --experts 1000 --seconds 30   # a quick look
+
+Builds the data with ``bench/search.py``'s builder (bulk rows: --sops SOPs with two
+versions each cut from the real corpus, --experts experts in 40 agencies), rebuilds the
+index with ``manage.py search_rebuild``, makes one signed-in session for each of --users
+vetted members (each follows some procedures and has notifications from a published
+revision), starts one daphne process on loopback (the embedded default's settings:
+DEBUG=1, in-memory channel layer, tasks eager) and runs locust headless: --users people
+reading a random main page every 0.5-2 s for --seconds. Prints requests/s and p50/p95/max
+per page, and, as the floor measured in the same run, the same for ``/favicon.ico`` (a
+page that does no work: what daphne, the middleware and loopback cost on this machine).
+The database is dropped and made anew when it is PostgreSQL (it must be a throw-away name).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # before bench/: the project's ``search`` app, not bench/search.py
+
+import common  # noqa: E402  (bench/common.py)
+
+# bench/search.py's data builder, under a name that does not shadow the search app.
+_spec = importlib.util.spec_from_file_location("search_bench", ROOT / "bench" / "search.py")
+search_bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(search_bench)
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--sops", type=int, default=20000)
+    p.add_argument("--experts", type=int, default=10000)
+    p.add_argument("--words", type=int, default=600)
+    p.add_argument("--users", type=int, default=50, help="concurrent locust users")
+    p.add_argument("--seconds", type=int, default=90)
+    p.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    p.add_argument("--database-url", default="", help="default: SQLite in the workdir")
+    p.add_argument("--workdir", default="")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--reuse", action="store_true", help="load only: data left in --workdir")
+    return p.parse_args()
+
+
+def readers_and_pages(args, rng) -> dict:
+    """The simulated people (sessions) and the URLs of each main page they open."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from network.models import Agency, Expert, Membership
+    from notifications import services as notification_services
+    from sops import services
+    from sops.models import SOP, AgencyPolicy, SOPVersion
+
+    members = list(
+        Membership.objects.filter(role="member", status="approved", agency__code="ag-0")
+        .select_related("expert__user")
+        .order_by("pk")[: args.users]
+    )
+    public = list(SOP.objects.filter(visibility="public").order_by("pk")[:200])
+    for m in members:
+        for sop in rng.sample(public[:40], 5):
+            notification_services.subscription_set(by=m.expert.user, target=sop)
+    # One revision of each followed procedure: a notification to each follower (eager).
+    publisher = Membership.objects.get(role="publisher").expert.user
+    AgencyPolicy.objects.update_or_create(
+        agency_id=public[0].agency_id, defaults={"four_eyes": False}
+    )
+    for sop in public[:40]:
+        if sop.agency_id != public[0].agency_id:
+            continue
+        draft = services.version_start_revision(sop=sop, by=publisher)
+        services.version_publish(version=draft, by=publisher, change_summary="bench")
+    sessions = [common.session_key(m.expert.user) for m in members]
+    versions = SOPVersion.objects.filter(sop__in=public[:100], status="superseded")
+    agencies = list(Agency.objects.order_by("code").values_list("code", flat=True))
+    experts = list(Expert.objects.order_by("?").values_list("pk", flat=True)[:200])
+    words = ["sample", "decontamination", "parcel", "laboratory", "protective equipment"]
+    questions = [
+        "how to sample a suspicious powder",
+        "who to call when a parcel leaks",
+        "decontamination of the inspection area",
+        "transport of specimens to the laboratory",
+    ]
+    pages = {
+        "home": [reverse("home")],
+        "sop list": [reverse("sops:list")],
+        "sop list, filtered": [
+            reverse("sops:list") + f"?agency={a}&status=published&topic=t{i % 12}"
+            for i, a in enumerate(agencies[:10])
+        ],
+        "sop page": [s.get_absolute_url() for s in public[:100]],
+        "version": [reverse("sops:version", args=[v.sop_id, v.pk]) for v in versions],
+        "compare": [reverse("sops:compare", args=[s.pk]) for s in public[:100]],
+        "search": [reverse("search:page") + "?q=" + q.replace(" ", "+") for q in words + questions],
+        "expert directory": [reverse("network:experts")],
+        "expert profile": [reverse("network:expert", args=[pk]) for pk in experts],
+        "agency page": [reverse("network:agency", args=[a]) for a in agencies[:20]],
+        "inbox": [reverse("notifications:inbox")],
+        "profile": [reverse("network:profile")],
+        "floor: /favicon.ico": ["/favicon.ico"],
+    }
+    return {"cookie": settings.SESSION_COOKIE_NAME, "sessions": sessions, "pages": pages}
+
+
+def main():
+    args = parse_args()
+    rng = random.Random(args.seed)
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="frontline-pages-"))
+    if args.database_url.startswith("postgres") and not args.reuse:
+        common.recreate_database(args.database_url)
+    search_bench.setup_django(args, workdir)
+    plan_path = workdir / "plan.json"
+    if not args.reuse:
+        started = time.perf_counter()
+        paras = search_bench.paragraphs_of(search_bench.load_corpus(Path(args.corpus)))
+        search_bench.build_data(args, rng, paras)
+        del paras
+        subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "search_rebuild", "--quiet-progress"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        plan_path.write_text(json.dumps(readers_and_pages(args, rng)))
+        print(
+            f"data: {args.sops} SOPs x 2 versions, {args.experts} experts, index, sessions "
+            f"in {time.perf_counter() - started:.0f} s; workdir {workdir}",
+            flush=True,
+        )
+    from django.db import connection
+
+    connection.close()
+
+    port = common.free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "LOG_LEVEL": "WARNING",
+        "FRONTLINE_BENCH_PLAN": str(plan_path),
+    }
+    env.pop("REDIS_URL", None)
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/daphne"),
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "frontline.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        common.wait_for_port("127.0.0.1", port, 60, server)
+        prefix = workdir / "locust"
+        subprocess.run(
+            [
+                str(ROOT / ".venv/bin/locust"),
+                "-f",
+                str(ROOT / "bench/locust_pages.py"),
+                "--headless",
+                "--only-summary",
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                str(args.users),
+                "--run-time",
+                f"{args.seconds}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(prefix),
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # requests still queued: nothing left to measure
+            server.kill()
+            server.wait()
+    print_table(prefix.with_name("locust_stats.csv"), args)
+
+
+def print_table(stats_csv: Path, args) -> None:
+    rows = list(csv.DictReader(stats_csv.open()))
+    print(f"\n{args.users} users, {args.seconds} s, one daphne process; ms (locust's percentiles)")
+    print(
+        f"{'page':<22} {'requests':>8} {'fails':>5} {'req/s':>6} {'p50':>5} {'p95':>5} {'max':>6}"
+    )
+    for row in rows:
+        print(
+            f"{row['Name']:<22} {row['Request Count']:>8} {row['Failure Count']:>5} "
+            f"{float(row['Requests/s']):>6.1f} {row['50%']:>5} {row['95%']:>5} "
+            f"{float(row['Max Response Time']):>6.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
