@@ -113,6 +113,22 @@ def permission_denied(request, exception=None):
     return error_page(request, 403, _message(exception, 403))
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent without a valid security token (a tab left open past
+    its session, cookies blocked) gets the site's page saying what to do, not Django's bare
+    one. The reason is logged, never shown: it names the check that failed."""
+    logger.info("403 %s: CSRF check failed: %s", request.path, reason)
+    return error_page(
+        request,
+        403,
+        _(
+            "This form could not be accepted: its security check failed, usually because the "
+            "page was open for a long time or cookies are blocked. Go back, reload the page "
+            "and send the form again."
+        ),
+    )
+
+
 def page_not_found(request, exception=None):
     # The resolver's exception carries the URL patterns: never shown.
     return error_page(request, 404, _default_messages()[404])

@@ -208,12 +208,14 @@ FRONTLINE_REQUIRE_SECOND_FACTOR = True
 OTP_TOTP_ISSUER = "Frontline"
 # No script reads the CSRF cookie (pages carry the token in a meta tag and the forms).
 CSRF_COOKIE_HTTPONLY = True
+# A failed CSRF check on a page gets the site's styled 403 with what to do.
+CSRF_FAILURE_VIEW = "frontline.error_pages.csrf_failure"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "api.authentication.BrowserSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadAnyoneWriteSignedIn"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",

@@ -106,3 +106,15 @@ def test_a_bad_host_gets_the_styled_400(client):
     response = client.get("/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert 'data-testid="error-page"' in response.content.decode()
+
+
+def test_a_form_without_its_security_token_gets_the_styled_page_saying_what_to_do(member):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(member)
+    response = browser.post("/accounts/logout/")
+    assert response.status_code == 403
+    text = _page(response)
+    assert "reload the page and send the form again" in text
+    assert "CSRF token" not in text  # the failed check's own reason stays in the log

@@ -76,6 +76,17 @@ def test_post_without_csrf_token_is_refused_everywhere(request, who, home_agency
     assert _counts() == before
 
 
+def test_a_form_post_to_the_api_from_a_browser_holding_a_csrf_cookie_is_a_csrf_refusal(member):
+    """The cookie is there on every page a browser has seen; the API still answers 403."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    client.get("/sops/new/")  # any page with a form sets the CSRF cookie
+    assert "csrftoken" in client.cookies
+    response = client.post("/api/v1/follows/", {"kind": "sop", "target": "1"})
+    assert response.status_code == 403, response.content
+    assert "CSRF" in response.json()["error"]["message"]
+
+
 def test_the_exempt_unsubscribe_link_refuses_a_forged_token(staff):
     client = Client(enforce_csrf_checks=True)
     assert client.post("/notifications/unsubscribe/forged-token/").status_code == 400
