@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.permissions import SAFE_METHODS
@@ -67,3 +68,10 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
                 "do what their owner may. A token may expire (401 after that date)."
             ),
         }
+
+
+class BrowserSessionScheme(SessionScheme):
+    """The schema's cookie scheme for the session class above (drf-spectacular matches the
+    class itself, not subclasses of DRF's)."""
+
+    target_class = "api.authentication.BrowserSessionAuthentication"
