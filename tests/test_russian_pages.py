@@ -84,7 +84,7 @@ def test_member_reads_home_list_procedure_and_search_in_russian(client_for, memb
     client = client_for(member)
     check(
         client.get(reverse("home"), **RU),
-        "Что сделать",
+        "Что нужно сделать",
         "Нужно ознакомиться",
         "существенная редакция 2.0",
         "Выйти",
