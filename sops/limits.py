@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from frontline.errors import ActionRefused
@@ -80,6 +81,11 @@ def _bracket_depth(body: str) -> int:
     return deepest
 
 
+def _grouped(n: int) -> str:
+    """A big number with the reader's digit grouping: 300,000 in English, 300 000 in Russian."""
+    return number_format(n, force_grouping=True)
+
+
 def body_problem(body: str) -> str:
     """Why ``body`` may not be saved or previewed, naming the limit; empty when it may."""
     body = body or ""
@@ -87,13 +93,13 @@ def body_problem(body: str) -> str:
         return _(
             "The text is %(size)s characters long; the limit is %(limit)s. "
             "Split the procedure or move long annexes into attachments."
-        ) % {"size": f"{len(body):,}", "limit": f"{MAX_BODY_CHARS:,}"}
+        ) % {"size": _grouped(len(body)), "limit": _grouped(MAX_BODY_CHARS)}
     html_depth = _html_depth(body)
     if html_depth < 0:
         return _(
             "The text has more than %(limit)s HTML tags; write it in Markdown "
             "(the limit is %(limit)s)."
-        ) % {"limit": f"{MAX_HTML_TAGS:,}"}
+        ) % {"limit": _grouped(MAX_HTML_TAGS)}
     if html_depth > MAX_NESTING:
         return _(
             "The text nests HTML elements more than %(limit)d levels deep; "
