@@ -11,6 +11,7 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext_noop
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from frontline.second_factor import TOTP_NAME
@@ -18,79 +19,82 @@ from network.models import Agency, Country, Expert, Language, Membership, Region
 
 DEMO_PASSWORD = "frontline-demo"
 
+# Region, country, language and topic names are reference data a visitor reads: marked
+# for the catalogue here, translated when shown (their models' __str__).
+
 REGIONS = [
-    ("SEEE", "South-East and Eastern Europe"),
-    ("CA", "Central Asia"),
-    ("EU", "European Union"),
+    ("SEEE", gettext_noop("South-East and Eastern Europe")),
+    ("CA", gettext_noop("Central Asia")),
+    ("EU", gettext_noop("European Union")),
 ]
 
 COUNTRIES = [
-    ("AL", "Albania", "SEEE"),
-    ("AM", "Armenia", "SEEE"),
-    ("AZ", "Azerbaijan", "SEEE"),
-    ("BA", "Bosnia and Herzegovina", "SEEE"),
-    ("GE", "Georgia", "SEEE"),
-    ("MD", "Moldova", "SEEE"),
-    ("ME", "Montenegro", "SEEE"),
-    ("MK", "North Macedonia", "SEEE"),
-    ("RS", "Serbia", "SEEE"),
-    ("UA", "Ukraine", "SEEE"),
-    ("KZ", "Kazakhstan", "CA"),
-    ("KG", "Kyrgyzstan", "CA"),
-    ("TJ", "Tajikistan", "CA"),
-    ("UZ", "Uzbekistan", "CA"),
-    ("MN", "Mongolia", "CA"),
-    ("DE", "Germany", "EU"),
-    ("FR", "France", "EU"),
-    ("IT", "Italy", "EU"),
-    ("NL", "Netherlands", "EU"),
-    ("SE", "Sweden", "EU"),
-    ("HR", "Croatia", "EU"),
-    ("RO", "Romania", "EU"),
+    ("AL", gettext_noop("Albania"), "SEEE"),
+    ("AM", gettext_noop("Armenia"), "SEEE"),
+    ("AZ", gettext_noop("Azerbaijan"), "SEEE"),
+    ("BA", gettext_noop("Bosnia and Herzegovina"), "SEEE"),
+    ("GE", gettext_noop("Georgia"), "SEEE"),
+    ("MD", gettext_noop("Moldova"), "SEEE"),
+    ("ME", gettext_noop("Montenegro"), "SEEE"),
+    ("MK", gettext_noop("North Macedonia"), "SEEE"),
+    ("RS", gettext_noop("Serbia"), "SEEE"),
+    ("UA", gettext_noop("Ukraine"), "SEEE"),
+    ("KZ", gettext_noop("Kazakhstan"), "CA"),
+    ("KG", gettext_noop("Kyrgyzstan"), "CA"),
+    ("TJ", gettext_noop("Tajikistan"), "CA"),
+    ("UZ", gettext_noop("Uzbekistan"), "CA"),
+    ("MN", gettext_noop("Mongolia"), "CA"),
+    ("DE", gettext_noop("Germany"), "EU"),
+    ("FR", gettext_noop("France"), "EU"),
+    ("IT", gettext_noop("Italy"), "EU"),
+    ("NL", gettext_noop("Netherlands"), "EU"),
+    ("SE", gettext_noop("Sweden"), "EU"),
+    ("HR", gettext_noop("Croatia"), "EU"),
+    ("RO", gettext_noop("Romania"), "EU"),
 ]
 
 LANGUAGES = [
-    ("en", "English"),
-    ("ru", "Russian"),
-    ("sr", "Serbian"),
-    ("sq", "Albanian"),
-    ("mk", "Macedonian"),
-    ("ro", "Romanian"),
-    ("uk", "Ukrainian"),
-    ("ka", "Georgian"),
-    ("hy", "Armenian"),
-    ("az", "Azerbaijani"),
-    ("kk", "Kazakh"),
-    ("ky", "Kyrgyz"),
-    ("tg", "Tajik"),
-    ("uz", "Uzbek"),
-    ("mn", "Mongolian"),
-    ("de", "German"),
-    ("fr", "French"),
-    ("it", "Italian"),
-    ("hr", "Croatian"),
-    ("bs", "Bosnian"),
+    ("en", gettext_noop("English")),
+    ("ru", gettext_noop("Russian")),
+    ("sr", gettext_noop("Serbian")),
+    ("sq", gettext_noop("Albanian")),
+    ("mk", gettext_noop("Macedonian")),
+    ("ro", gettext_noop("Romanian")),
+    ("uk", gettext_noop("Ukrainian")),
+    ("ka", gettext_noop("Georgian")),
+    ("hy", gettext_noop("Armenian")),
+    ("az", gettext_noop("Azerbaijani")),
+    ("kk", gettext_noop("Kazakh")),
+    ("ky", gettext_noop("Kyrgyz")),
+    ("tg", gettext_noop("Tajik")),
+    ("uz", gettext_noop("Uzbek")),
+    ("mn", gettext_noop("Mongolian")),
+    ("de", gettext_noop("German")),
+    ("fr", gettext_noop("French")),
+    ("it", gettext_noop("Italian")),
+    ("hr", gettext_noop("Croatian")),
+    ("bs", gettext_noop("Bosnian")),
 ]
 
 CBRN_AREAS = [
-    ("biosafety-biosecurity", "Bio-safety and bio-security"),
-    ("crisis-management", "Crisis management"),
-    ("first-response", "First response"),
-    ("legal-framework", "Legal framework"),
-    ("post-incident-recovery", "Post-incident recovery"),
-    ("public-infrastructure-protection", "Public and infrastructure protection"),
-    ("public-health-mitigation", "Public-health impact mitigation"),
-    ("safety-security", "Safety and security"),
-    ("detection-sampling", "Detection and sampling"),
-    ("decontamination", "Decontamination"),
-    ("training-exercises", "Training and exercises"),
-    ("border-control", "Border and customs control"),
+    ("biosafety-biosecurity", gettext_noop("Bio-safety and bio-security")),
+    ("crisis-management", gettext_noop("Crisis management")),
+    ("first-response", gettext_noop("First response")),
+    ("legal-framework", gettext_noop("Legal framework")),
+    ("post-incident-recovery", gettext_noop("Post-incident recovery")),
+    ("public-infrastructure-protection", gettext_noop("Public and infrastructure protection")),
+    ("public-health-mitigation", gettext_noop("Public-health impact mitigation")),
+    ("safety-security", gettext_noop("Safety and security")),
+    ("detection-sampling", gettext_noop("Detection and sampling")),
+    ("decontamination", gettext_noop("Decontamination")),
+    ("training-exercises", gettext_noop("Training and exercises")),
+    ("border-control", gettext_noop("Border and customs control")),
 ]
 CBRN_CATEGORIES = [
-    ("cat-c", "Chemical (C)"),
-    ("cat-b", "Biological (B)"),
-    ("cat-r", "Radiological (R)"),
-    ("cat-n", "Nuclear (N)"),
+    ("cat-c", gettext_noop("Chemical (C)")),
+    ("cat-b", gettext_noop("Biological (B)")),
+    ("cat-r", gettext_noop("Radiological (R)")),
+    ("cat-n", gettext_noop("Nuclear (N)")),
 ]
 
 # code, name, acronym, country, kind, parent code

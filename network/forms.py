@@ -3,11 +3,39 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from frontline.forms import any_of
 from network.models import Agency, Country, Expert, Language, Membership, Region, Topic
 from network.verification import EMAIL_TAKEN, email_taken
+
+
+class ByLabelIterator(ModelChoiceIterator):
+    """Regions, countries, languages and topics are shown translated (their __str__), so
+    sort them by what the reader sees, not by the English name the database orders by."""
+
+    def __iter__(self):
+        # The empty choice first, before any query: Select.use_required_attribute() only
+        # peeks at it.
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        queryset = self.queryset
+        if not queryset._prefetch_related_lookups:
+            queryset = queryset.iterator()
+
+        def key(obj):
+            label = str(self.field.label_from_instance(obj)).casefold().replace("ё", "е")
+            return (getattr(obj, "kind", ""), label)  # topics: areas, then categories
+
+        for obj in sorted(queryset, key=key):
+            yield self.choice(obj)
+
+
+def by_label(field: forms.ModelChoiceField) -> forms.ModelChoiceField:
+    field.iterator = ByLabelIterator
+    field.widget.choices = field.choices  # the widget took its choices when built
+    return field
 
 
 class SignUpForm(UserCreationForm):
@@ -62,25 +90,31 @@ class ProfileForm(forms.ModelForm):
             "contact_visibility",
             "timezone",
         ]
+        labels = {"country": _("Country")}
         widgets = {
             "languages": forms.CheckboxSelectMultiple,
             "topics": forms.CheckboxSelectMultiple,
             "bio": forms.Textarea(attrs={"rows": 5}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("country", "languages", "topics"):
+            by_label(self.fields[name])
+
 
 class ExpertFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or position"), required=False)
-    region = any_of(Region.objects.all(), _("Region"), to_field_name="code")
-    country = any_of(Country.objects.all(), _("Country"), to_field_name="code")
+    region = by_label(any_of(Region.objects.all(), _("Region"), to_field_name="code"))
+    country = by_label(any_of(Country.objects.all(), _("Country"), to_field_name="code"))
     agency = any_of(Agency.objects.all(), _("Agency"), to_field_name="code")
-    topic = any_of(Topic.objects.all(), _("Topic"), to_field_name="slug")
-    language = any_of(Language.objects.all(), _("Language"), to_field_name="code")
+    topic = by_label(any_of(Topic.objects.all(), _("Topic"), to_field_name="slug"))
+    language = by_label(any_of(Language.objects.all(), _("Language"), to_field_name="code"))
     trainer = forms.BooleanField(label=_("Trainers only"), required=False)
 
 
 class AgencyFilterForm(forms.Form):
-    country = any_of(Country.objects.all(), _("Country"), to_field_name="code")
+    country = by_label(any_of(Country.objects.all(), _("Country"), to_field_name="code"))
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Any kind")), *Agency.Kind.choices]
     )

@@ -7,6 +7,7 @@ import zoneinfo
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 TIMEZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -22,7 +23,8 @@ class Region(models.Model):
         verbose_name_plural = _("regions")
 
     def __str__(self) -> str:
-        return self.name
+        # Reference data: the demo's names are in the catalogue (network/demo.py).
+        return gettext(self.name) if self.name else ""
 
     def get_absolute_url(self) -> str:
         return reverse("network:region", args=[self.code])
@@ -39,7 +41,8 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        return self.name
+        # Reference data: the demo's names are in the catalogue (network/demo.py).
+        return gettext(self.name) if self.name else ""
 
     def get_absolute_url(self) -> str:
         return reverse("network:country", args=[self.code])
@@ -55,7 +58,8 @@ class Language(models.Model):
         verbose_name_plural = _("languages")
 
     def __str__(self) -> str:
-        return self.name
+        # Reference data: the demo's names are in the catalogue (network/demo.py).
+        return gettext(self.name) if self.name else ""
 
 
 class Topic(models.Model):
@@ -75,7 +79,8 @@ class Topic(models.Model):
         verbose_name_plural = _("topics")
 
     def __str__(self) -> str:
-        return self.name
+        # Reference data: the demo's names are in the catalogue (network/demo.py).
+        return gettext(self.name) if self.name else ""
 
 
 class Agency(models.Model):

@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from events.models import Event
 from notifications import push
@@ -21,7 +22,7 @@ from notifications.models import Mail, Notification
 from notifications.recipients import Delivery, recipients_for, visible_to
 from sops.models import SOP, SOPVersion
 
-ACK_TEXT = "Please read it and confirm you have understood it."
+ACK_TEXT = gettext_noop("Please read it and confirm you have understood it.")
 
 
 class NewRow(NamedTuple):
