@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TIMEZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
@@ -175,7 +176,7 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
         EDITOR = "editor", _("Editor")
         PUBLISHER = "publisher", _("Publisher")
-        ADMIN = "admin", _("Admin")
+        ADMIN = "admin", pgettext_lazy("agency role", "Admin")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
