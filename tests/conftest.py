@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.utils import translation
 
 from network.models import Membership
 from sops import services as sop_services
@@ -63,6 +64,14 @@ def _test_settings(request, settings, tmp_path):
             "LOCATION": f"test-{request.node.nodeid}",
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in Russian leaves Russian active on the test's thread (LocaleMiddleware
+    does not switch back): the next test must start in the default language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -5,20 +5,12 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 RU = {"HTTP_ACCEPT_LANGUAGE": "ru"}
-
-
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    """LocaleMiddleware leaves Russian active in the test thread: later tests expect English."""
-    yield
-    translation.deactivate()
 
 
 def _options(html: str, select_id: str) -> list[str]:
