@@ -18,7 +18,7 @@ from frontline.errors import ActionRefused, Conflict
 from sops.models import SOP, SOPVersion
 from sops.selectors import READABLE_STATUSES
 from sops.services.common import ChangeKind, locked_sop, record, require_publisher
-from sops.translations import behind_since_map
+from sops.translations import behind_since_map, language_label
 
 
 def _source_version(source: SOP, version: SOPVersion | None) -> SOPVersion:
@@ -64,7 +64,7 @@ def sop_translation_link(
     if translation.language_id == source.language_id:
         raise ActionRefused(
             _("A translation is in another language than its source (%(language)s).")
-            % {"language": source.language}
+            % {"language": language_label(source.language_id, source.language.name)}
         )
     if translation.translation_of_id is not None:
         raise Conflict(
@@ -84,10 +84,10 @@ def sop_translation_link(
     taken = source.translations.filter(language_id=translation.language_id).first()
     if taken is not None:
         raise Conflict(
-            _("%(reference)s already has a translation in %(language)s: %(other)s.")
+            _("%(reference)s already has a translation in this language (%(language)s): %(other)s.")
             % {
                 "reference": source.reference,
-                "language": translation.language,
+                "language": language_label(translation.language_id, translation.language.name),
                 "other": taken.reference,
             }
         )

@@ -118,3 +118,28 @@ def test_the_schema_describes_the_link(api, db):
     assert {"translation_of", "translations", "behind_since"} <= set(sop)
     assert "/api/v1/sops/{id}/translation-of/" in schema["paths"]
     assert "translated_from" in schema["components"]["schemas"]["PublishRequest"]["properties"]
+
+
+def test_the_list_reads_the_links_in_a_fixed_number_of_queries(
+    api_as, member, make_sop, editor, publisher
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def families(n):
+        for i in range(n):
+            source = make_sop(f"Q-{i}-{n}").sop
+            translation_create(
+                source=source, editor=editor, publisher=publisher, reference=f"Q-{i}-{n}-RU"
+            )
+
+    client = api_as(member)
+    families(1)
+    client.get("/api/v1/sops/")  # token and role caches warm
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/sops/")
+    families(3)
+    with CaptureQueriesContext(connection) as four:
+        rows = client.get("/api/v1/sops/").json()["results"]
+    assert sum(1 for r in rows if r["translations"]) == 4
+    assert len(four) == len(one), [q["sql"] for q in four.captured_queries]

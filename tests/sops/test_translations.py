@@ -128,7 +128,7 @@ def test_no_chains_a_translation_is_not_a_source(source, translation, editor, pu
 
 def test_one_translation_per_language_per_source(source, translation, editor, publisher):
     second = _unlinked_russian(source, editor, publisher, reference="BIO-001-RU2")
-    with pytest.raises(Conflict, match="already has a translation in Russian"):
+    with pytest.raises(Conflict, match=r"already has a translation in this language \(Русский\)"):
         services.sop_translation_link(translation=second, source=source, by=publisher)
     assert fresh(second).translation_of_id is None
 
