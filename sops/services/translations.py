@@ -145,6 +145,27 @@ def sop_translation_unlink(*, translation: SOP, by) -> SOP:
     return translation
 
 
+def language_change_check(sop: SOP, language_id: str) -> None:
+    """Refuse a new language that would break a translation link (same as its source, its
+    translation's, or a sibling translation's)."""
+    if language_id == sop.language_id:
+        return
+    clash = None
+    if sop.translation_of_id is not None:
+        family = SOP.objects.filter(translation_of_id=sop.translation_of_id).exclude(pk=sop.pk)
+        clash = (
+            SOP.objects.filter(pk=sop.translation_of_id, language_id=language_id).first()
+            or family.filter(language_id=language_id).first()
+        )
+    else:
+        clash = sop.translations.filter(language_id=language_id).first()
+    if clash is not None:
+        raise ActionRefused(
+            _("%(reference)s of the same translation family is already in that language.")
+            % {"reference": clash.reference}
+        )
+
+
 def translated_from_choose(sop: SOP, version: SOPVersion, chosen: SOPVersion | None) -> None:
     """On approving ``version`` of ``sop``: record the source version it renders (in the
     caller's transaction; the caller saves). Refuses a choice for a procedure that is

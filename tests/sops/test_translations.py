@@ -377,3 +377,15 @@ def test_publish_form_offers_the_source_versions(
         in client_for(publisher).get(draft.get_absolute_url()).content.decode()
     )
     assert response.status_code == 200
+
+
+def test_a_language_change_that_would_break_the_link_is_refused(source, translation, publisher):
+    english = source.language
+    with pytest.raises(ActionRefused, match="already in that language"):
+        services.sop_update(sop=translation, by=publisher, language=english)
+    with pytest.raises(ActionRefused, match="already in that language"):
+        services.sop_update(sop=source, by=publisher, language=russian())
+    assert fresh(translation).language_id == "ru" and fresh(source).language_id == "en"
+    german = factories.language("de", "German")
+    services.sop_update(sop=translation, by=publisher, language=german)
+    assert fresh(translation).language_id == "de"
