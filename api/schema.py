@@ -23,7 +23,10 @@ INVALID = (
     "Invalid input, with the reason in `message` and each field's in `fields`: a value the "
     "schema refuses, or a rule it cannot state (a body naming an agency, language, topic or "
     "country that does not exist; dates out of order; an upload that is no PDF, DOCX, XLSX, "
-    "PNG or JPEG by its content, or too large; publishing a revision without a change summary)"
+    "PNG or JPEG by its content, or too large; publishing a revision without a change summary; "
+    "a next review date that is not in the future; linking a translation to a source or "
+    "source version that does not exist, is not visible to you, or breaks a rule of the link: "
+    "same agency, another language, one translation per language, no chains)"
 )
 ALWAYS = {"400": INVALID, "404": NOT_VISIBLE, "429": "Rate limited"}
 WRITES = {

@@ -198,6 +198,38 @@ def version_etag(version: SOPVersion) -> str:
     return f'"{version.pk}-{version.edit_count}"'
 
 
+class SOPLinkSerializer(serializers.Serializer):
+    """Another procedure of a translation family, as the caller may see it."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    language = serializers.CharField(help_text="Language code, e.g. `ru`.")
+    version = serializers.CharField(
+        allow_null=True, help_text="Its version in force (null: none in force)."
+    )
+
+
+class TranslationSerializer(SOPLinkSerializer):
+    behind_since = serializers.CharField(
+        allow_null=True,
+        help_text="The first major or minor version of the source after the one this "
+        "translation renders; null when it is up to date.",
+    )
+
+
+def _link_data(linked, *, with_behind: bool) -> dict:
+    sop = linked.sop
+    data = {
+        "id": sop.pk,
+        "reference": sop.reference,
+        "language": sop.language_id,
+        "version": sop.current_version.number if sop.current_version else None,
+    }
+    if with_behind:
+        data["behind_since"] = linked.behind_since.number if linked.behind_since else None
+    return data
+
+
 class SOPSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
     language = serializers.CharField(source="language_id")
@@ -205,6 +237,15 @@ class SOPSerializer(serializers.ModelSerializer):
     countries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     current_version = VersionBriefSerializer(read_only=True, allow_null=True)
     adapted_from = serializers.IntegerField(source="adapted_from_id", allow_null=True)
+    translation_of = serializers.SerializerMethodField(
+        help_text="The source, when this procedure is a translation the caller may see it of."
+    )
+    translations = serializers.SerializerMethodField(
+        help_text="Its translations that the caller may see."
+    )
+    behind_since = serializers.SerializerMethodField(
+        help_text="A translation: the source version it is behind since (null: up to date)."
+    )
 
     class Meta:
         model = SOP
@@ -219,8 +260,36 @@ class SOPSerializer(serializers.ModelSerializer):
             "countries",
             "current_version",
             "adapted_from",
+            "translation_of",
+            "translations",
+            "behind_since",
             "created",
         ]
+
+    def _links(self, sop):
+        """From ``context["translation_links"]`` (the views read a page at once)."""
+        links = self.context.get("translation_links")
+        if links is None or sop.pk not in links:
+            from sops.translations import links_for
+
+            request = self.context.get("request")
+            links = self.context.setdefault("translation_links", {})
+            links[sop.pk] = links_for(user=getattr(request, "user", None), sop=sop)
+        return links[sop.pk]
+
+    @extend_schema_field(SOPLinkSerializer(allow_null=True))
+    def get_translation_of(self, sop):
+        source = self._links(sop).source
+        return _link_data(source, with_behind=False) if source else None
+
+    @extend_schema_field(TranslationSerializer(many=True))
+    def get_translations(self, sop):
+        return [_link_data(t, with_behind=True) for t in self._links(sop).translations]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_behind_since(self, sop):
+        since = self._links(sop).behind_since
+        return since.number if since else None
 
 
 class SOPDetailSerializer(SOPSerializer):
@@ -336,6 +405,26 @@ class PublishSerializer(serializers.Serializer):
         max_value=365,
         help_text="Major revision: days after the effective date to acknowledge it "
         "(default: the agency's, 14).",
+    )
+    translated_from = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="A translation: the id of the source version this version renders "
+        "(default: the source's version in force).",
+    )
+
+
+class TranslationLinkSerializer(serializers.Serializer):
+    source = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="The id of the procedure this one translates."
+    )
+    source_version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="If this procedure has a version in force: the id of the source version "
+        "its text renders (default: the source's version in force).",
     )
 
 

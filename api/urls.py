@@ -17,6 +17,11 @@ urlpatterns = [
     path("v1/sops/<int:pk>/versions/", views.SOPVersionsView.as_view(), name="sop-versions"),
     path("v1/sops/<int:pk>/revisions/", views.SOPRevisionView.as_view(), name="sop-revision"),
     path("v1/sops/<int:pk>/diff/", views.SOPDiffView.as_view(), name="sop-diff"),
+    path(
+        "v1/sops/<int:pk>/translation-of/",
+        views.SOPTranslationView.as_view(),
+        name="sop-translation",
+    ),
     path("v1/versions/<int:pk>/", views.VersionDetailView.as_view(), name="version-detail"),
     path("v1/versions/<int:pk>/submit/", views.VersionSubmitView.as_view(), name="version-submit"),
     path("v1/versions/<int:pk>/return/", views.VersionReturnView.as_view(), name="version-return"),

@@ -34,6 +34,7 @@ from api.serializers import (
     SOPDetailSerializer,
     SOPFilterSerializer,
     SOPSerializer,
+    TranslationLinkSerializer,
     VersionBriefSerializer,
     VersionSerializer,
     VersionUpdateSerializer,
@@ -46,6 +47,7 @@ from sops.diff import word_diff
 from sops.files import ALLOWED as ATTACHMENT_TYPES
 from sops.files import attachment_response
 from sops.models import SOPVersion
+from sops.translations import translation_links
 
 NOT_FOUND = _("Not found, or you may not see it.")
 
@@ -105,7 +107,11 @@ class SOPListView(GenericAPIView):
         if unknown:
             qs = qs.none()
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(SOPSerializer(page, many=True).data)
+        context = {
+            "request": request,
+            "translation_links": translation_links(user=request.user, sops=page),
+        }
+        return self.get_paginated_response(SOPSerializer(page, many=True, context=context).data)
 
     @extend_schema(
         request=SOPCreateSerializer, responses={201: VersionSerializer}, parameters=[ETAG]
@@ -126,6 +132,52 @@ class SOPDetailView(APIView):
         versions = selectors.sop_versions(user=request.user, sop=sop)
         context = {"request": request, "versions": versions}
         return Response(SOPDetailSerializer(sop, context=context).data)
+
+
+class SOPTranslationView(APIView):
+    """Link this procedure as the translation of another of its agency's (POST), or unlink
+    it (DELETE). For the agency's publishers; the service says what is refused and why."""
+
+    permission_classes = [SignedIn]
+
+    @extend_schema(request=TranslationLinkSerializer, responses=SOPDetailSerializer)
+    def post(self, request, pk: int):
+        sop = _sop_or_404(request, pk)
+        form = TranslationLinkSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        source = selectors.sop_for_viewer(user=request.user, pk=form.validated_data["source"])
+        if source is None:
+            raise ValidationError({"source": [_("No such procedure, or you may not see it.")]})
+        version = None
+        if "source_version" in form.validated_data:
+            version = _visible_version(
+                request, form.validated_data["source_version"], "source_version"
+            )
+        services.sop_translation_link(
+            translation=sop, source=source, by=request.user, source_version=version
+        )
+        return self._detail(request, pk)
+
+    @extend_schema(request=None, responses=SOPDetailSerializer)
+    def delete(self, request, pk: int):
+        sop = _sop_or_404(request, pk)
+        services.sop_translation_unlink(translation=sop, by=request.user)
+        return self._detail(request, pk)
+
+    def _detail(self, request, pk: int) -> Response:
+        sop = _sop_or_404(request, pk)
+        versions = selectors.sop_versions(user=request.user, sop=sop)
+        context = {"request": request, "versions": versions}
+        return Response(SOPDetailSerializer(sop, context=context).data)
+
+
+def _visible_version(request, pk: int, field: str) -> SOPVersion:
+    """A version the caller may read, or a 400 on ``field`` (the same words whether it
+    exists or not)."""
+    version = selectors.version_for_viewer(user=request.user, pk=pk)
+    if version is None:
+        raise ValidationError({field: [_("No such version, or you may not see it.")]})
+    return version
 
 
 class SOPVersionsView(APIView):
@@ -311,11 +363,15 @@ class VersionPublishView(_TransitionView):
     input_serializer = PublishSerializer
 
     def perform(self, request, version, data):
+        translated_from = None
+        if "translated_from" in data:
+            translated_from = _visible_version(request, data["translated_from"], "translated_from")
         return services.version_publish(
             version=version,
             by=request.user,
             change_summary=data.get("change_summary"),
             acknowledge_days=data.get("acknowledge_days"),
+            translated_from=translated_from,
         )
 
 

@@ -21,6 +21,8 @@ class AuditEntry(models.Model):
         SOP_REVIEWED = "sop.reviewed", _("SOP reviewed, no change")
         SOP_ACK_OVERDUE = "sop.acknowledgement_overdue", _("SOP acknowledgements overdue")
         SOP_POLICY = "sop.policy_changed", _("Agency procedure rules changed")
+        SOP_TRANSLATION_LINKED = "sop.translation_linked", _("SOP linked as a translation")
+        SOP_TRANSLATION_UNLINKED = "sop.translation_unlinked", _("SOP translation link removed")
         MEMBERSHIP_APPROVED = "membership.approved", _("Membership approved")
         MEMBERSHIP_REJECTED = "membership.rejected", _("Membership rejected")
         MEMBERSHIP_ROLE = "membership.role_changed", _("Role changed")

@@ -130,6 +130,37 @@ class SOPChanged(TypedDict):
     agency_id: int
 
 
+class SOPTranslationLinked(TypedDict):
+    """``sop_id`` was linked as the translation of ``source_sop_id`` (same agency)."""
+
+    sop_id: int
+    agency_id: int
+    source_sop_id: int
+    language: str
+    # The source version its version in force renders (None: not published yet).
+    source_version_id: int | None
+
+
+class SOPTranslationUnlinked(TypedDict):
+    sop_id: int
+    agency_id: int
+    source_sop_id: int
+    language: str
+
+
+class SOPTranslationBehind(TypedDict):
+    """The source took ``number`` into force; translation ``sop_id`` lags behind it
+    since ``behind_since`` (its editors are told)."""
+
+    sop_id: int
+    agency_id: int
+    source_sop_id: int
+    source_version_id: int
+    number: str
+    behind_since: str
+    translated_from_id: int | None
+
+
 EVENT_SCHEMAS: dict[str, type] = {
     "sop.changed": SOPChanged,
     "expert.joined": ExpertJoined,
@@ -145,6 +176,9 @@ EVENT_SCHEMAS: dict[str, type] = {
     "sop.reviewed": SOPReviewed,
     "sop.acknowledgement_reminder": SOPAcknowledgementReminder,
     "sop.acknowledgement_overdue": SOPAcknowledgementOverdue,
+    "sop.translation_linked": SOPTranslationLinked,
+    "sop.translation_unlinked": SOPTranslationUnlinked,
+    "sop.translation_behind": SOPTranslationBehind,
 }
 
 

@@ -8,9 +8,14 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from events.registry import register
-        from notifications.handlers import on_expert_joined, on_sop_event
+        from notifications.handlers import (
+            on_expert_joined,
+            on_sop_event,
+            on_translation_behind,
+        )
         from notifications.services import SOP_EVENTS
 
         for kind in SOP_EVENTS:
             register(kind, on_sop_event)
         register("expert.joined", on_expert_joined)
+        register("sop.translation_behind", on_translation_behind)

@@ -2,6 +2,7 @@
 
 from notifications.membership_notices import membership_approved_notify
 from notifications.services import event_fan_out
+from notifications.translation_notices import translation_behind_notify
 
 
 def on_sop_event(event) -> None:
@@ -10,3 +11,7 @@ def on_sop_event(event) -> None:
 
 def on_expert_joined(event) -> None:
     membership_approved_notify(event=event)
+
+
+def on_translation_behind(event) -> None:
+    translation_behind_notify(event=event)

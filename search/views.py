@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from frontline.ratelimit import client_address, limit, ratelimit_hit
 from search import query
+from search.translations import group_translations
 from sops.models import SOP
 from sops.permissions import can_view_sop
 
@@ -62,6 +63,7 @@ def search_page(request):
         sort=params.get("sort", "relevance"),
         page=page,
     )
+    results.hits = group_translations(results.hits, user=request.user)
     for name, values in results.facets.items():
         for v in values:
             v.url = _url_with(params, **{name: None if v.selected else v.value})

@@ -8,6 +8,8 @@ Each file in ``demo_content/`` is one procedure: front matter and the text of ve
   ``edits`` (``replace``/``with`` pairs, or ``append``) applied to the text before it;
 - ``adapted_from``: ``agency-code/REFERENCE`` (and ``source_version``, e.g. ``1.0``): the
   procedure starts as an adaptation of that one, its text changed by ``adapt_edits``;
+- ``translation_of``: ``agency-code/REFERENCE`` (and ``source_version``): the procedure is
+  a translation of that one (same agency), its version 1.0 rendering that source version;
 - ``draft``: an open revision (``author``, ``submit``, ``summary``, ``edits``) left for
   the review queue; ``status: draft`` or ``in_review`` with ``author``: a new procedure
   never published yet.
@@ -34,7 +36,15 @@ from sops.importing import RawRecord, markdown_parse, records_import
 from sops.models import SOP, SOPVersion
 
 CONTENT_DIR = Path(__file__).with_name("demo_content")
-DEMO_KEYS = ("agency", "versions", "draft", "adapted_from", "source_version", "adapt_edits")
+DEMO_KEYS = (
+    "agency",
+    "versions",
+    "draft",
+    "adapted_from",
+    "source_version",
+    "adapt_edits",
+    "translation_of",
+)
 NEW_DRAFT_KEYS = ("status", "author")
 # Agencies whose demo accounts publish; the others get a generated publisher.
 DEMO_PUBLISHERS = {"rs-batut": "publisher", "ua-phc": "outsider"}
@@ -54,6 +64,7 @@ class DemoProcedure:
     adapted_from: str = ""
     source_version: str = ""
     adapt_edits: list = field(default_factory=list)
+    translation_of: str = ""
     status: str = ""  # "draft" / "in_review": a new procedure never published
     author: str = ""
 
@@ -66,8 +77,8 @@ def procedures_read(folder: Path = CONTENT_DIR) -> list[DemoProcedure]:
         if "agency" not in demo:
             raise DemoContentError(f"{path.name}: no agency")
         procedures.append(DemoProcedure(file=path.name, record=data, **demo))
-    # Adaptations need their sources in place first.
-    return sorted(procedures, key=lambda p: (bool(p.adapted_from), p.file))
+    # Adaptations and translations need their sources in place first.
+    return sorted(procedures, key=lambda p: (bool(p.adapted_from or p.translation_of), p.file))
 
 
 def edits_apply(text: str, edits: list, where: str) -> str:
@@ -232,7 +243,20 @@ def procedure_load(procedure: DemoProcedure) -> int:
     if procedure.draft and sop.versions.count() == len(records):
         _open_draft(procedure, sop)
         added += 1
+    if procedure.translation_of and sop.translation_of_id is None:
+        _link_translation(procedure, sop, by)
     return added
+
+
+def _link_translation(procedure: DemoProcedure, sop: SOP, by) -> None:
+    """Link the translation to its source, its 1.0 rendering ``source_version``."""
+    source_code, _, source_ref = procedure.translation_of.partition("/")
+    source = SOP.objects.get(agency__code=source_code, reference=source_ref)
+    version = None
+    if procedure.source_version:
+        major, minor = (int(n) for n in procedure.source_version.split("."))
+        version = source.versions.get(major=major, minor=minor)
+    services.sop_translation_link(translation=sop, source=source, by=by, source_version=version)
 
 
 def seed_sops(folder: Path = CONTENT_DIR) -> dict:

@@ -134,10 +134,43 @@ class PublishForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, policy=None, **kwargs):
+    translated_from = forms.ModelChoiceField(
+        SOPVersion.objects.none(),
+        label=_("Source version this translation renders"),
+        required=False,
+        empty_label=_("The source's version in force now"),
+    )
+
+    def __init__(self, *args, policy=None, sop: SOP | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if policy is not None:
             self.fields["acknowledge_days"].initial = policy.acknowledge_days
+        if sop is not None and sop.translation_of_id:
+            from sops.translations import source_versions_for_choice
+
+            choices = source_versions_for_choice(sop)
+            field = self.fields["translated_from"]
+            field.queryset = SOPVersion.objects.filter(pk__in=[v.pk for v in choices])
+            field.label_from_instance = lambda v: f"{v.number} ({v.get_status_display()})"
+        else:
+            del self.fields["translated_from"]
+
+
+class TranslationLinkForm(forms.Form):
+    """Which procedure of the agency this one translates (the service checks the rules)."""
+
+    source = forms.ModelChoiceField(
+        SOP.objects.none(), label=_("This procedure is a translation of")
+    )
+
+    def __init__(self, *args, sop: SOP, **kwargs):
+        super().__init__(*args, **kwargs)
+        from sops.translations import link_candidates
+
+        self.fields["source"].queryset = link_candidates(sop)
+        self.fields["source"].label_from_instance = lambda s: (
+            f"{s.reference} {s.title} ({s.language.name})"
+        )
 
 
 class ReviewedForm(forms.Form):

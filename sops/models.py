@@ -52,6 +52,17 @@ class SOP(models.Model):
         related_name="adaptations",
         verbose_name=_("adapted from"),
     )
+    # A translation of another SOP of the same agency, in another language, with its own
+    # versions and approval. One level only: a source is never itself a translation, and a
+    # source has at most one translation per language. Set by sops.services.translations.
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        verbose_name=_("translation of"),
+    )
     # The version readers see: the latest published one (None until the first publish,
     # and after a withdrawal). Kept by sops.services, never by hand.
     current_version = models.ForeignKey(
@@ -65,7 +76,17 @@ class SOP(models.Model):
     class Meta:
         ordering = ["agency__name", "reference"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "reference"], name="unique_sop_reference")
+            models.UniqueConstraint(fields=["agency", "reference"], name="unique_sop_reference"),
+            # Same agency, other language and no chains are checked by the service (they
+            # compare two rows); what one row can say, the database says.
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                condition=Q(translation_of__isnull=False),
+                name="unique_translation_language",
+            ),
+            models.CheckConstraint(
+                condition=~Q(translation_of=models.F("pk")), name="translation_not_of_itself"
+            ),
         ]
         verbose_name = _("SOP")
         verbose_name_plural = _("SOPs")
@@ -113,6 +134,17 @@ class SOPVersion(models.Model):
     review_due = models.DateField(_("review due"), null=True, blank=True)
     based_on = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A version of a translation: the source's version whose text it renders. Set when
+    # it is approved (default: the source's version in force then); "behind the source"
+    # is read from it (sops.translations).
+    translated_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("translated from"),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -103,7 +103,13 @@ def sop_for_viewer(*, user, pk: int) -> SOP | None:
 def version_for_viewer(*, user, pk: int, sop_id: int | None = None) -> SOPVersion | None:
     """One version the viewer may read (drafts: the owning agency's editors only), or None."""
     qs = SOPVersion.objects.select_related(
-        "sop", "sop__agency", "sop__language", "sop__current_version", "author", "approver"
+        "sop",
+        "sop__agency",
+        "sop__language",
+        "sop__current_version",
+        "author",
+        "approver",
+        "translated_from",
     ).prefetch_related("attachments")
     if sop_id is not None:
         qs = qs.filter(sop_id=sop_id)

@@ -25,6 +25,16 @@ urlpatterns = [
     path("<int:pk>/compare/", views.compare, name="compare"),
     path("<int:pk>/adapt/", workflow_views.sop_adapt, name="adapt"),
     path("<int:pk>/revise/", workflow_views.sop_revise, name="revise"),
+    path(
+        "<int:pk>/translation/link/",
+        workflow_views.sop_translation_link,
+        name="translation_link",
+    ),
+    path(
+        "<int:pk>/translation/unlink/",
+        workflow_views.sop_translation_unlink,
+        name="translation_unlink",
+    ),
     path("<int:sop_id>/versions/<int:pk>/", views.version_detail, name="version"),
     path("<int:sop_id>/versions/<int:pk>/print/", print_views.version_print, name="print"),
     path("<int:sop_id>/versions/<int:pk>/edit/", workflow_views.version_edit, name="edit"),

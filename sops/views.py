@@ -29,11 +29,13 @@ from sops.forms import (
     ReviewedForm,
     RevisionForm,
     SOPFilterForm,
+    TranslationLinkForm,
 )
 from sops.models import SOP, AgencyPolicy, SOPVersion
 from sops.permissions import can_edit_sop, can_publish_sop, can_view_sop
 from sops.rendered_diff import rendered_diff
 from sops.rendering import version_rendered
+from sops.translations import links_for
 
 PAGE_SIZE = 20
 Status = SOPVersion.Status
@@ -101,7 +103,11 @@ def sop_detail(request, pk: int):
     source_visible = source is not None and can_view_sop(user, source.sop)
     source_current = source.sop.current_version if source_visible else None
     can_edit = can_edit_sop(user, sop)
+    can_publish = can_publish_sop(user, sop)
     editing = agencies_with_role(user, Membership.Role.EDITOR)
+    translation_form = TranslationLinkForm(sop=sop) if can_publish else None
+    if translation_form is not None and not translation_form.fields["source"].queryset.exists():
+        translation_form = None
     context = {
         "sop": sop,
         "current": current,
@@ -117,8 +123,10 @@ def sop_detail(request, pk: int):
         if source_current and source_current.pk != source.pk
         else None,
         **state,
+        "translation_links": links_for(user=user, sop=sop),
+        "translation_form": translation_form,
         "can_edit": can_edit,
-        "can_publish": can_publish_sop(user, sop),
+        "can_publish": can_publish,
         "can_adapt": current is not None
         and (editing is None or any(a != sop.agency_id for a in editing)),
         "revision_form": RevisionForm(),
@@ -154,7 +162,9 @@ def version_detail(request, sop_id: int, pk: int):
             "publish_form": PublishForm(
                 initial={"change_summary": version.change_summary},
                 policy=AgencyPolicy.for_agency(sop.agency_id),
+                sop=sop,
             ),
+            "translation_links": links_for(user=request.user, sop=sop),
             "reason_form": ReasonForm(),
         },
     )

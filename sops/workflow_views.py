@@ -29,6 +29,7 @@ from sops.forms import (
     ReviewedForm,
     RevisionForm,
     SOPCreateForm,
+    TranslationLinkForm,
     VersionForm,
 )
 from sops.limits import body_problem
@@ -160,17 +161,22 @@ def version_submit(request, sop_id: int, pk: int):
 @require_POST
 def version_publish(request, sop_id: int, pk: int):
     version = version_or_404(request, sop_id, pk)
-    form = PublishForm(request.POST)
+    form = PublishForm(request.POST, sop=version.sop)
     # Blank keeps the summary the editors wrote on the draft.
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(version.get_absolute_url())
     summary = form.cleaned_data["change_summary"] or None
     days = form.cleaned_data["acknowledge_days"]
+    translated_from = form.cleaned_data.get("translated_from")
 
     def publish():
         return services.version_publish(
-            version=version, by=request.user, change_summary=summary, acknowledge_days=days
+            version=version,
+            by=request.user,
+            change_summary=summary,
+            acknowledge_days=days,
+            translated_from=translated_from,
         )
 
     return _act(
@@ -363,4 +369,34 @@ def agency_policy(request, code: str):
         "sops/agency_policy.html",
         {"agency": agency, "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def sop_translation_link(request, pk: int):
+    """Link this procedure as the translation of another of its agency's."""
+    sop = sop_or_404(request, pk)
+    form = TranslationLinkForm(request.POST, sop=sop)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(sop.get_absolute_url())
+    source = form.cleaned_data["source"]
+    return _act(
+        request,
+        lambda: services.sop_translation_link(translation=sop, source=source, by=request.user),
+        _("Linked as a translation of %(reference)s.") % {"reference": source.reference},
+        sop.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def sop_translation_unlink(request, pk: int):
+    sop = sop_or_404(request, pk)
+    return _act(
+        request,
+        lambda: services.sop_translation_unlink(translation=sop, by=request.user),
+        _("No longer linked as a translation."),
+        sop.get_absolute_url(),
     )

@@ -4,7 +4,8 @@
 * ``workflow``: the declared moves (submit, return, publish, take effect, withdraw,
   reviewed with no change) and the review reminders;
 * ``acknowledgements``: acknowledging the version in force and chasing those who have not;
-* ``policy``: an agency's rules (four eyes, days to acknowledge).
+* ``policy``: an agency's rules (four eyes, days to acknowledge);
+* ``translations``: linking a translation to its source, and telling translations they lag.
 
 Callers keep writing ``from sops import services`` and ``services.<function>``.
 """
@@ -24,6 +25,7 @@ from sops.services.drafting import (
     version_update,
 )
 from sops.services.policy import agency_policy_set
+from sops.services.translations import sop_translation_link, sop_translation_unlink
 from sops.services.workflow import (
     four_eyes_blocks,
     review_reminders_emit,
@@ -47,6 +49,8 @@ __all__ = [
     "review_reminders_emit",
     "sop_adapt",
     "sop_create",
+    "sop_translation_link",
+    "sop_translation_unlink",
     "sop_update",
     "version_acknowledge",
     "version_mark_reviewed",

@@ -110,6 +110,9 @@ def sop_update(
             raise ActionRefused(_("Unknown visibility %(v)s.") % {"v": visibility})
         sop.visibility = visibility
     if language is not None:
+        from sops.services.translations import language_change_check
+
+        language_change_check(sop, language.pk)
         sop.language = language
     sop.save()
     if topics is not None:

@@ -30,6 +30,7 @@ from sops.services.common import (
     require_editor,
     require_publisher,
 )
+from sops.services.translations import translated_from_choose, translations_behind_emit
 
 MAX_ACKNOWLEDGE_DAYS = 365
 
@@ -115,6 +116,7 @@ def version_publish(
     acknowledge_days: int | None = None,
     today: datetime.date | None = None,
     imported: bool = False,
+    translated_from: SOPVersion | None = None,
 ) -> SOPVersion:
     """Approve a version. In force at once, or "approved, in force from D" when its
     effective date is still to come: the current version then stays in force until D.
@@ -123,6 +125,8 @@ def version_publish(
     ``acknowledge_days`` of taking effect (the agency's default, 14, when not given).
     ``imported`` (the bulk importer only): the record was approved in the agency's
     previous system, so four eyes is not asked again; the audit entry says so.
+    ``translated_from`` (a translation only): the source version this one renders
+    (default: the source's version in force now).
     """
     today = today or timezone.localdate()
     version = locked(version)
@@ -160,6 +164,7 @@ def version_publish(
         raise ActionRefused(
             _("Give between 1 and %(max)d days to acknowledge.") % {"max": MAX_ACKNOWLEDGE_DAYS}
         )
+    translated_from_choose(sop, version, translated_from)
     version.major, version.minor = _next_number(sop, version.change_kind)
     now = timezone.now()
     move_apply(version, move)
@@ -192,8 +197,15 @@ def version_publish(
             "number": version.number,
             "effective_date": iso(effective),
             **({"imported": True} if imported else {}),
+            **(
+                {"translated_from": version.translated_from.number}
+                if version.translated_from
+                else {}
+            ),
         },
     )
+    if move == "publish":
+        translations_behind_emit(source=sop, version=version, by=by)
     return version
 
 
@@ -223,6 +235,7 @@ def _take_effect(version: SOPVersion, sop: SOP) -> bool:
         },
         details={"version_id": version.pk, "number": version.number},
     )
+    translations_behind_emit(source=sop, version=version, by=None)
     return True
 
 

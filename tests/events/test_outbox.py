@@ -51,6 +51,23 @@ SAMPLES = {
     },
     "sop.adapted": {"sop_id": 4, "source_sop_id": 1, "source_version_id": 2, "agency_id": 3},
     "sop.changed": {"sop_id": 1, "agency_id": 3},
+    "sop.translation_linked": {
+        "sop_id": 4,
+        "agency_id": 3,
+        "source_sop_id": 1,
+        "language": "ru",
+        "source_version_id": 2,
+    },
+    "sop.translation_unlinked": {"sop_id": 4, "agency_id": 3, "source_sop_id": 1, "language": "ru"},
+    "sop.translation_behind": {
+        "sop_id": 4,
+        "agency_id": 3,
+        "source_sop_id": 1,
+        "source_version_id": 5,
+        "number": "1.1",
+        "behind_since": "1.1",
+        "translated_from_id": 2,
+    },
     "sop.took_effect": {
         "sop_id": 1,
         "version_id": 2,

@@ -39,7 +39,7 @@ def test_seed_demo_loads_about_forty_procedures_and_a_second_run_adds_nothing(db
 
     assert _snapshot() == first
     assert Event.objects.count() == events
-    assert "Demo procedures: 40 procedures" in out.getvalue()
+    assert "Demo procedures: 41 procedures" in out.getvalue()
     assert 35 <= SOP.objects.count() <= 45
 
 
@@ -64,6 +64,14 @@ def test_demo_procedures_cover_what_the_pages_need(db):
         assert sop.current_version is not None
     # One adaptation follows a source that has moved on since.
     assert any(s.adapted_from.pk != s.adapted_from.sop.current_version_id for s in adapted)
+
+    # An English procedure with a Russian translation that is behind the source.
+    from sops.translations import behind_since
+
+    translated = [s for s in sops if s.translation_of_id]
+    assert [(s.language_id, s.translation_of.language_id) for s in translated] == [("ru", "en")]
+    assert translated[0].agency_id == translated[0].translation_of.agency_id
+    assert behind_since(translated[0]).number == "1.1"
 
     # Russian, written in Cyrillic.
     russian = [s for s in sops if s.language_id == "ru"]
@@ -92,8 +100,8 @@ def test_demo_procedures_cover_what_the_pages_need(db):
 
 def test_every_demo_file_names_its_agency_and_adaptations_come_last():
     procedures = procedures_read()
-    assert len(procedures) == 40
-    flags = [bool(p.adapted_from) for p in procedures]
+    assert len(procedures) == 41
+    flags = [bool(p.adapted_from or p.translation_of) for p in procedures]
     assert flags == sorted(flags)
 
 
