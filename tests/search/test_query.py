@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from network.models import Topic
-from search import query
+from search import service as query
 from sops import services
 from sops.models import SOP
 from tests import factories
@@ -162,7 +162,7 @@ def test_phrase_in_quotes_matches_only_the_phrase(library, member):
 def test_past_the_time_limit_a_search_still_shows_its_first_page(
     library, member, monkeypatch, text
 ):
-    from search import query
+    from search import service as query
 
     expected = search(member, text)
     assert expected.hits and not expected.timed_out
@@ -241,7 +241,8 @@ def test_sop_whose_visibility_just_narrowed_is_dropped_before_reindex(library, o
 
 
 def test_a_bug_in_showing_hits_raises_and_queues_no_rebuild(library, member, monkeypatch):
-    from search import display, query
+    from search import display
+    from search import service as query
 
     rebuilds = []
     monkeypatch.setattr(query, "report_broken", rebuilds.append)
