@@ -213,7 +213,7 @@ def _run(reader: Reader, plan: ranking.Plan, mask, filters, page, per_page, sort
         if not matched:
             return [], 0, {}, budget.cut
     scored = [(hit.score, hit.docnum) for hit in results]
-    scored = ranking.with_proximity(reader.searcher, near, scored, adjust)
+    scored = ranking.with_proximity(reader, near, scored, adjust)
     docnums = [d for _s, d in scored][(page - 1) * per_page : page * per_page]
     stored = [reader.searcher.stored_fields(d) for d in docnums]
     facets = _facets(reader, matched, filters)
@@ -299,10 +299,12 @@ def search(
 
 
 def _with_fallbacks(res: SearchPage, reader: Reader, user, highlight: bool, text: str):
+    """``_search_into`` for the text as typed, then each fall-back that differs from the
+    ones tried, while Whoosh fails on them (a failure of our own code raises at once)."""
     tried: list[str] = []
-    for fallback in FALLBACKS:
+    for n, fallback in enumerate(FALLBACKS):
         searched = fallback(text)
-        if not searched or searched in tried:
+        if n and (not searched or searched in tried):
             continue
         if tried:
             log.info("query %r failed; searching %r", tried[-1], searched)
@@ -310,12 +312,10 @@ def _with_fallbacks(res: SearchPage, reader: Reader, user, highlight: bool, text
         try:
             return _search_into(res, reader, user, highlight, searched)
         except Exception as exc:
-            if not raised_in_whoosh(exc) or fallback is FALLBACKS[-1]:
+            if not raised_in_whoosh(exc):
                 raise
-            last = exc
-    if tried:
-        raise last
-    return None
+            failed = exc
+    raise failed
 
 
 def _search_into(res: SearchPage, reader: Reader, user, highlight: bool, text: str):

@@ -22,7 +22,7 @@ from whoosh.collectors import TimeLimit
 from whoosh.matching import ListMatcher, NullMatcher
 
 from search.engine import whoosh_private
-from search.engine.parsing import Words
+from search.engine.parsing import Fields, Words
 
 EMPTY = FrozenBitMap()
 
@@ -80,7 +80,7 @@ class DocSet(wq.Query):
 
 
 # Queries sets answer exactly (a subclass such as ``Ordered`` adds conditions: not here).
-OR_KINDS = (wq.Or, wq.DisjunctionMax, Words)
+OR_KINDS = (wq.Or, wq.DisjunctionMax, Words, Fields)
 SET_KINDS = {wq.Term, *OR_KINDS, wq.And, wq.AndNot, wq.AndMaybe, wq.Not}
 SET_KINDS |= {wq.Every, DocSet, type(wq.NullQuery)}
 

@@ -41,7 +41,7 @@ NOT_A_PROCEDURE = 0.4
 PROXIMITY_BOOST = 1.0
 PROXIMITY_SLOP = 2
 # First-pass matches beyond the page whose proximity phrases are scored.
-PROXIMITY_DEPTH = 40
+PROXIMITY_DEPTH = 15
 # All the words of a question of three or more, in order, in a title: a title pasted or
 # remembered finds its procedure first.
 TITLE_PHRASE_BOOST = 3.0
@@ -178,7 +178,7 @@ def plan(q: wq.Query, text: str, schema) -> Plan:
         optional = [q] if type(q) is not wq.And else list(q.subqueries)
         match = q
     elif phrases and optional:
-        match = wq.AndMaybe(wq.And(phrases) if len(phrases) > 1 else phrases[0], wq.Or(optional))
+        match = wq.AndMaybe(wq.And(phrases) if len(phrases) > 1 else phrases[0], Words(optional))
     elif phrases:
         match = wq.And(phrases) if len(phrases) > 1 else phrases[0]
         optional = []
@@ -262,7 +262,7 @@ def _other_script(reader, script: str) -> FrozenBitMap:
     return found
 
 
-def with_proximity(searcher, near: list, scored: list, adjust) -> list[tuple[float, int]]:
+def with_proximity(reader, near: list, scored: list, adjust) -> list[tuple[float, int]]:
     """``scored`` ((final score, docnum), best first, from ranking the match alone) with
     Whoosh's score of each proximity phrase a document holds added, times the document's
     adjustment, as ranking ``Plan.rank`` would give it; re-sorted as Whoosh sorts (higher
@@ -270,18 +270,28 @@ def with_proximity(searcher, near: list, scored: list, adjust) -> list[tuple[flo
 
     Checking word positions is the costly part of ranking a question (Whoosh does it in
     Python for every document holding two adjacent words), so it is done only for the
-    best matches of the first pass (``PROXIMITY_DEPTH`` beyond the page).
+    best matches of the first pass (``PROXIMITY_DEPTH`` beyond the page), and only for
+    those holding all of a phrase's words (the reader's cached term sets say which).
     """
     if not near or not scored:
         return scored
-    docnums = [d for _s, d in scored]
+    searcher = reader.searcher
+    candidates = FrozenBitMap(d for _s, d in scored)
     context = searcher.context()
     extra: dict[int, float] = {}
     for phrase in near:
-        for docnum, score in whoosh_private.phrase_scores(
-            searcher, phrase, docnums, context
-        ).items():
+        holders = candidates
+        for word in phrase.words:
+            holders = holders & reader.docset(phrase.fieldname, word)
+            if not holders:
+                break
+        if not holders:
+            continue
+        found = whoosh_private.phrase_scores(searcher, phrase, list(holders), context)
+        for docnum, score in found.items():
             extra[docnum] = extra.get(docnum, 0.0) + score
+    if not extra:
+        return scored
     out = [
         (score + adjust(searcher, d, extra[d]) if d in extra else score, d) for score, d in scored
     ]

@@ -104,9 +104,8 @@ def test_an_english_word_prefers_latin_script_procedures_to_a_topic_match(
             publisher,
             home_agency,
             f"Laboratory procedures {n}",
-            "Daily checks of the laboratory. " * 20
-            + "Decontamination of benches after a spill. " * (n + 1)
-            + "Waste is logged. " * 20,
+            "Benches after a spill: decontamination agent, then a second decontamination "
+            "and a final decontamination. " + "Daily checks are logged. " * (n + 1),
         )
     found = titles(search(AnonymousUser(), "decontamination"))
     assert len(found) == 3

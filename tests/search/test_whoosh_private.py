@@ -89,7 +89,7 @@ def test_two_pass_proximity_ranks_as_whoosh_ranks_the_whole_query(reader, text):
     first = searcher.search(presolved(reader, plan.match), limit=None)
     scored = [(adjust(searcher, hit.docnum, hit.score), hit.docnum) for hit in first]
     scored.sort(key=lambda sd: (-sd[0], sd[1]))
-    two_pass = ranking.with_proximity(searcher, plan.near, scored, adjust)
+    two_pass = ranking.with_proximity(reader, plan.near, scored, adjust)
     whole = searcher.search(presolved(reader, plan.rank), limit=None)
     one_pass = sorted(
         ((adjust(searcher, hit.docnum, hit.score), hit.docnum) for hit in whole),
