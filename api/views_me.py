@@ -16,8 +16,8 @@ from network.models import Agency, Region
 from notifications import selectors as inbox
 from notifications import services as notify
 from notifications.models import Notification, Subscription
-from search.query import PER_PAGE, SORTS, search
 from search.schema import FACETS
+from search.service import PER_PAGE, SORTS, search
 
 # Search ------------------------------------------------------------------------------
 

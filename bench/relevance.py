@@ -61,6 +61,11 @@ def parse_args():
         action="store_true",
         help="reuse the database left in --workdir (the index is rebuilt)",
     )
+    p.add_argument(
+        "--keep-index",
+        action="store_true",
+        help="with --reuse: keep the index too (only if the schema has not changed)",
+    )
     return p.parse_args()
 
 
@@ -303,7 +308,8 @@ def main():
 
         pks = dict(SOP.objects.values_list("reference", "pk"))
         user = get_user_model().objects.get(username="relevance-publisher")
-        index.rebuild()  # the code's schema may have changed since
+        if not (args.keep_index and index.read_meta()):
+            index.rebuild()  # the code's schema may have changed since
     else:
         pks, user = import_corpus(records)
     by_ref = {reference_of(r["id"]): r["id"] for r in records}

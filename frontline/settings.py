@@ -188,6 +188,8 @@ FRONTLINE_MAX_REQUEST_BYTES = FRONTLINE_MAX_UPLOAD_BYTES + 1024 * 1024
 FRONTLINE_INDEX_DIR = Path(os.environ.get("FRONTLINE_INDEX_DIR", VAR_DIR / "index"))
 # Past one host: every web host's own index copy, fed by a broadcast (search/routing.py).
 FRONTLINE_SEARCH_BROADCAST = env_bool(os.environ, "FRONTLINE_SEARCH_BROADCAST", False)
+# The web process (frontline/asgi.py) warms its search caches at start (search/warmup.py).
+FRONTLINE_SEARCH_WARM = env_bool(os.environ, "FRONTLINE_SEARCH_WARM", True)
 
 vars().update(email_settings(os.environ.get("EMAIL_URL")))
 # Absolute links in e-mails (notification links, unsubscribe) and webhook payloads.

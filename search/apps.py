@@ -5,8 +5,22 @@ class SearchConfig(AppConfig):
     name = "search"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from events.registry import register
+        from network.models import Agency, Country, Language, Topic
         from search.handlers import HANDLERS
 
         for kind, handler in HANDLERS.items():
             register(kind, handler)
+        # Facet labels are cached per process (search/display.py): a change in this
+        # process shows at once, in others within display.LABELS_TTL.
+        for model in (Agency, Country, Language, Topic):
+            post_save.connect(_labels_changed, sender=model, dispatch_uid=f"labels-{model}")
+            post_delete.connect(_labels_changed, sender=model, dispatch_uid=f"labels-d-{model}")
+
+
+def _labels_changed(**kwargs) -> None:
+    from search import display
+
+    display.clear_labels()

@@ -6,6 +6,7 @@ document type, and SOP hits are checked against ``visible_sops_q`` there as well
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -136,15 +137,39 @@ def mark_safe_escaped(text: str) -> SafeString:
     return mark_safe(escape(text))
 
 
+# Facet labels (topic, country, agency and language names) read from the database at
+# most once a LABELS_TTL seconds per process: the tables are small and rarely change,
+# and reading them for every search cost five queries (about 7 ms).
+LABELS_TTL = 60.0
+_labels: dict[str, tuple[float, dict[str, str]]] = {}
+
+
+def _all_labels(name: str) -> dict[str, str]:
+    now = time.monotonic()
+    found = _labels.get(name)
+    if found is not None and now - found[0] < LABELS_TTL:
+        return found[1]
+    if name in ("topic", "category"):
+        names = dict(Topic.objects.values_list("slug", "name"))
+    elif name == "country":
+        names = dict(Country.objects.values_list("code", "name"))
+    elif name == "agency":
+        names = {
+            code: acronym or full
+            for code, acronym, full in Agency.objects.values_list("code", "acronym", "name")
+        }
+    else:
+        names = dict(Language.objects.values_list("code", "name"))
+    _labels[name] = (now, names)
+    return names
+
+
+def clear_labels() -> None:
+    _labels.clear()
+
+
 def label_facets(facets: dict) -> None:
-    """Replace codes and slugs with names, in place (one query per facet shown)."""
-    sources = {
-        "topic": (Topic, "slug", "name"),
-        "category": (Topic, "slug", "name"),
-        "country": (Country, "code", "name"),
-        "agency": (Agency, "code", "acronym"),
-        "language": (Language, "code", "name"),
-    }
+    """Replace codes and slugs with names, in place."""
     for name, values in facets.items():
         if not values:
             continue
@@ -152,16 +177,9 @@ def label_facets(facets: dict) -> None:
             for v in values:
                 v.label = str(TYPE_LABELS.get(v.value, v.value))
             continue
-        model, key, label = sources[name]
-        wanted = [v.value for v in values]
-        if name == "agency":
-            names = {
-                code: acronym or full
-                for code, acronym, full in model.objects.filter(code__in=wanted).values_list(
-                    "code", "acronym", "name"
-                )
-            }
-        else:
-            names = dict(model.objects.filter(**{f"{key}__in": wanted}).values_list(key, label))
+        names = _all_labels(name)
+        if any(v.value not in names for v in values):  # added since: read again
+            _labels.pop(name, None)
+            names = _all_labels(name)
         for v in values:
             v.label = names.get(v.value, v.value)

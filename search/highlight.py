@@ -44,12 +44,18 @@ def _candidates(terms: frozenset[str]) -> re.Pattern | None:
     return re.compile(r"\b(?:" + "|".join(map(re.escape, heads)) + r")\w*")
 
 
-def _spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+def _spans(text: str, terms: frozenset[str], *, rough: bool = False) -> list[tuple[int, int]]:
+    """Where the words of ``terms`` are in ``text``. ``rough``: in lower case rather than
+    accent-folded (in C, for choosing a passage of a whole procedure; the snippet cut
+    from it is marked exactly)."""
     finder = _candidates(terms)
     if finder is None:
         return []
     spans = []
-    for match in finder.finditer(fold(text)):
+    folded = text.lower() if rough else fold(text)
+    if len(folded) != len(text):
+        folded = fold(text)
+    for match in finder.finditer(folded):
         if any(form in terms for form in _forms(match.group())):
             spans.append(match.span())
     return spans
@@ -82,13 +88,27 @@ def passage(markdown_text: str, terms: frozenset[str], size: int = 260) -> str:
     text = markdown_text or ""
     starts = [0] + [m.end() for m in BLOCK_RE.finditer(text)]
     found: dict[int, set[str]] = {}
-    for a, b in _spans(text, terms):
-        found.setdefault(bisect.bisect_right(starts, a) - 1, set()).add(text[a:b].lower())
+    first: dict[int, int] = {}
+    for a, b in _spans(text, terms, rough=True):
+        block = bisect.bisect_right(starts, a) - 1
+        found.setdefault(block, set()).add(text[a:b].lower())
+        first.setdefault(block, a)
     best = max(found, key=lambda i: (len(found[i]), -i)) if found else 0
     start, end = starts[best], best + 1
     while end < len(starts) and starts[end] - start < 2 * size:
         end += 1
-    return text[start : starts[end] if end < len(starts) else len(text)].strip()
+    stop = starts[end] if end < len(starts) else len(text)
+    if stop - start > 4 * size:
+        # A long block (a paragraph of thousands of characters, a big table): render
+        # only the stretch around its first match, cut at spaces.
+        at = first.get(best, start)
+        cut = max(start, at - size)
+        space = text.find(" ", cut, at)
+        start = space + 1 if cut > start and space >= 0 else cut
+        stop = min(stop, start + 3 * size)
+        space = text.rfind(" ", start, stop)
+        stop = space if space > at else stop
+    return text[start:stop].strip()
 
 
 def snippet(text: str, terms: frozenset[str], size: int = 260) -> SafeString:

@@ -1,44 +1,7 @@
-"""Bounded caches for what the search reader computes, and a key for what is per segment.
+"""Compatibility: ``search.segment_cache`` is now ``search.engine.caches``. This name is the same module
+object, so imports and attribute patches keep working; new code imports the new name."""
 
-A Whoosh segment never changes once written (deletions are recorded beside it), so what
-is computed from it (its term lists, a term's documents) stays valid across commits; a
-commit only adds segments, and a merge retires old ones, which then age out.
-"""
+import importlib
+import sys
 
-from __future__ import annotations
-
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-
-
-class BoundedCache:
-    """A least-recently-used map whose values are built on first use."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._items: OrderedDict[Hashable, object] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __contains__(self, key: Hashable) -> bool:
-        return key in self._items
-
-    def get(self, key: Hashable, build: Callable[[], object]):
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                return found
-        found = build()  # outside the lock: two threads may both build, harmlessly
-        with self._lock:
-            self._items[key] = found
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return found
-
-
-def segment_key(segreader, *key) -> tuple:
-    """``key`` made specific to one segment of one index directory."""
-    storage = getattr(segreader, "_storage", None)
-    folder = getattr(storage, "folder", id(storage))
-    return (folder, segreader.segment().segment_id(), *key)
+sys.modules[__name__] = importlib.import_module("search.engine.caches")

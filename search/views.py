@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from frontline.ratelimit import client_address, limit, ratelimit_hit
-from search import query
+from search import service
 from search.translations import group_translations
 from sops.models import SOP
 from sops.permissions import can_view_sop
@@ -46,7 +46,7 @@ def _throttled(request) -> bool:
 def search_page(request):
     params = request.GET
     if _throttled(request):
-        results = query.SearchResults(text=params.get("q", "")[:300], error=TOO_MANY_SEARCHES)
+        results = service.SearchPage(text=params.get("q", "")[:300], error=TOO_MANY_SEARCHES)
         template = "search/_results.html" if _is_partial(request) else "search/search.html"
         context = {"results": results, "q": results.text, "facet_labels": _facet_labels()}
         response = render(request, template, context, status=429)
@@ -56,7 +56,7 @@ def search_page(request):
         page = int(params.get("page") or 1)
     except ValueError:
         page = 1
-    results = query.search(
+    results = service.search(
         user=request.user,
         text=params.get("q", ""),
         filters=params,
@@ -104,7 +104,7 @@ def autocomplete(request):
     return render(
         request,
         "search/_autocomplete.html",
-        {"suggestions": query.autocomplete(user=request.user, text=text), "q": text.strip()},
+        {"suggestions": service.autocomplete(user=request.user, text=text), "q": text.strip()},
     )
 
 
@@ -112,5 +112,5 @@ def autocomplete(request):
 def related(request, sop_id: int):
     """Procedures like this one, loaded by the SOP page after it renders."""
     sop = get_object_or_404(SOP.objects.select_related("current_version"), pk=sop_id)
-    hits = query.related_sops(user=request.user, sop=sop) if can_view_sop(request.user, sop) else []
+    hits = service.related(user=request.user, sop=sop) if can_view_sop(request.user, sop) else []
     return render(request, "search/_related.html", {"hits": hits})

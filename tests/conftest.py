@@ -18,6 +18,18 @@ from tests import factories
 
 pytest_plugins = ["tests.live_services"]
 
+# The web process's search warm-up at start (search/warmup.py) stays off in tests: the
+# daphne processes tests start (they inherit this) and frontline.asgi imported here
+# search only what a test asks. tests/search/test_warmup.py tests the warm-up itself.
+os.environ["FRONTLINE_SEARCH_WARM"] = "0"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.FRONTLINE_SEARCH_WARM = False
+
+
 REQUIRED_MARKERS = {"integration", "browser", "corpus"}
 
 

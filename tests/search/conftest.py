@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from network.models import Topic
-from search.reader import drop_reader
+from search.engine.reader import drop_reader
 from sops import services
 from sops.models import SOP
 from tests import factories
@@ -69,7 +69,7 @@ def publish(django_capture_on_commit_callbacks):
 
 
 def search(user, text="", **kwargs):
-    from search import query
+    from search import service as query
 
     return query.search(user=user, text=text, **kwargs)
 

@@ -80,7 +80,7 @@ def _spin():  # pragma: no cover - runs in a child process
 
 
 def test_first_pages_are_the_same_under_load_and_past_every_deadline(many, member, monkeypatch):
-    from search import query
+    from search import service as query
 
     quiet = _pages(member)
     assert all(page for page, _total in quiet.values())
@@ -101,7 +101,7 @@ def test_first_pages_are_the_same_under_load_and_past_every_deadline(many, membe
 
 
 def test_sort_by_date_returns_the_newest_matches_first(many, member, monkeypatch):
-    from search import query
+    from search import service as query
 
     monkeypatch.setattr(query, "TIME_LIMIT", -1.0)
     holds = Q(current_version__body__icontains="cargo") | Q(

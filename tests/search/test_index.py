@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from search import documents, index
-from search.reader import drop_reader
+from search.engine.reader import drop_reader
 from sops.models import SOP
 from tests.search.conftest import search, titles
 

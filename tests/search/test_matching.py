@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from search import index, lexicon, matching, parsing
-from search.reader import Reader, posting_ids
+from search import index
+from search.engine import lexicon, matching, parsing
+from search.engine.reader import Reader
+from search.engine.whoosh_private import posting_ids
 
 WORDS = [
     "laboratory",

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from network.models import Topic
-from search import query
+from search import service as query
 from sops import services
 from sops.models import SOP
 from tests import factories
@@ -162,7 +162,7 @@ def test_phrase_in_quotes_matches_only_the_phrase(library, member):
 def test_past_the_time_limit_a_search_still_shows_its_first_page(
     library, member, monkeypatch, text
 ):
-    from search import query
+    from search import service as query
 
     expected = search(member, text)
     assert expected.hits and not expected.timed_out
@@ -241,7 +241,8 @@ def test_sop_whose_visibility_just_narrowed_is_dropped_before_reindex(library, o
 
 
 def test_a_bug_in_showing_hits_raises_and_queues_no_rebuild(library, member, monkeypatch):
-    from search import display, query
+    from search import display
+    from search import service as query
 
     rebuilds = []
     monkeypatch.setattr(query, "report_broken", rebuilds.append)
@@ -253,3 +254,54 @@ def test_a_bug_in_showing_hits_raises_and_queues_no_rebuild(library, member, mon
     with pytest.raises(KeyError):
         search(member, "quarantine")
     assert rebuilds == []
+
+
+@pytest.mark.parametrize("where", ["label_facets", "_facets", "autocomplete", "related"])
+def test_a_bug_in_our_code_inside_the_search_raises_and_queues_no_rebuild(
+    library, member, monkeypatch, where
+):
+    """Only index and Whoosh failures mean a broken index: a bug in the project's own
+    code (labels, facet counting, autocomplete, related) raises."""
+    from search import display
+    from search import service as query
+
+    rebuilds = []
+    monkeypatch.setattr(query, "report_broken", rebuilds.append)
+
+    def broken(*args, **kwargs):
+        raise TypeError("a bug")
+
+    if where == "label_facets":
+        monkeypatch.setattr(display, "label_facets", broken)
+    elif where == "_facets":
+        monkeypatch.setattr(query, "_facets", broken)
+    else:
+        monkeypatch.setattr(query, "visible_docs", broken)
+    with pytest.raises(TypeError):
+        if where == "autocomplete":
+            query.autocomplete(user=member, text="quar")
+        elif where == "related":
+            query.related(user=member, sop=library["network"])
+        else:
+            search(member, "quarantine")
+    assert rebuilds == []
+
+
+def test_whoosh_failing_mid_read_is_a_broken_index(library, member, monkeypatch):
+    """An error raised inside Whoosh's own code (a garbled segment) is reported as a
+    broken index: logged, a rebuild asked for, the page told."""
+    from whoosh.searching import Searcher
+
+    from search import service as query
+    from search.engine.errors import WHOOSH_DIR
+
+    rebuilds = []
+    monkeypatch.setattr(query, "report_broken", rebuilds.append)
+    # A search that fails as a garbled file makes it fail: in a Whoosh frame.
+    code = "def garbled(self, q, collector, context=None):\n    raise KeyError(q)\n"
+    scope: dict = {}
+    exec(compile(code, WHOOSH_DIR + "searching.py", "exec"), scope)  # noqa: S102
+    monkeypatch.setattr(Searcher, "search_with_collector", scope["garbled"])
+    results = search(member, "quarantine")
+    assert results.error and not results.hits
+    assert len(rebuilds) == 1

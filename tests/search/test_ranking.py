@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from search import index, ranking
+from search import index
+from search.engine import ranking
 from tests import factories
-from tests.search.conftest import search, titles
+from tests.search.conftest import search, titles, topic
 
 pytestmark = pytest.mark.django_db
 FILLER = "Sample container storage room checks are logged daily."
@@ -79,6 +80,39 @@ def test_a_cyrillic_question_prefers_cyrillic_documents(publish, publisher, home
     )
     assert titles(search(member, "тестирование на COVID-19"))[0] == "Тестирование на COVID-19"
     assert titles(search(member, "COVID-19 testing"))[0] == "COVID-19 laboratory testing"
+
+
+def test_an_english_word_prefers_latin_script_procedures_to_a_topic_match(
+    publish, publisher, home_agency
+):
+    """A Russian procedure filed under the topic "Decontamination" matches the English
+    word through its topic's name (a short field, so a strong match); the English
+    procedures about decontamination still come first for an English query."""
+    from django.contrib.auth.models import AnonymousUser
+
+    decon = topic("decontamination", "Decontamination")
+    publish(
+        publisher,
+        home_agency,
+        "Обработка помещений после разлива",
+        "Порядок обработки помещений и оборудования после разлива.",
+        language="ru",
+        topics=[decon],
+    )
+    for n in range(2):
+        publish(
+            publisher,
+            home_agency,
+            f"Laboratory procedures {n}",
+            "Benches after a spill: decontamination agent, then a second decontamination "
+            "and a final decontamination. " + "Daily checks are logged. " * (n + 1),
+        )
+    found = titles(search(AnonymousUser(), "decontamination"))
+    assert len(found) == 3
+    assert found[-1] == "Обработка помещений после разлива"
+    assert titles(search(AnonymousUser(), "обработка помещений"))[0] == (
+        "Обработка помещений после разлива"
+    )
 
 
 def test_procedures_rank_above_experts_unless_people_are_asked_for(

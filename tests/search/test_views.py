@@ -79,7 +79,7 @@ def test_empty_and_no_results_states(sops, client):
 
 
 def test_error_state_when_the_index_is_broken(sops, client, settings):
-    from search.reader import drop_reader
+    from search.engine.reader import drop_reader
 
     drop_reader()
     for seg in settings.FRONTLINE_INDEX_DIR.glob("*.seg"):

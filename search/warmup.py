@@ -1,0 +1,86 @@
+"""Warm a web process's search at start, off the request path.
+
+A fresh process's first search used to open the index and read, from disk, the
+document sets of the visibility filter and of every facet value, the field lengths
+BM25F needs, the spelling lexicon and the stemmers: over a second at 20,000 SOPs. The
+web process (``frontline.asgi``) starts ``start_in_background`` once; its thread runs
+searches of each kind as an anonymous visitor, so the process-wide caches fill, then
+hands its reader, filled, to the first request thread (``engine.reader.offer_reader``).
+A request arriving meanwhile waits for the warm-up rather than repeating it from cold.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+# What the warm-up searches: a word, a question (proximity phrases), a typo (the
+# spelling lexicon), a prefix and a phrase, with facets and highlights.
+WARM_TEXTS = (
+    "procedure",
+    "how to take a sample at the border",
+    "decontaminaton",
+    "labo*",
+    '"sample collection"',
+)
+_started = False
+_lock = threading.Lock()
+
+
+def warm_up() -> float:
+    """Fill this process's search caches; returns the seconds it took."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+    from django.template.loader import get_template
+
+    from search import service
+    from search.engine import reader as engine_reader
+    from search.schema import FACET_FIELDS
+
+    started = time.monotonic()
+    try:
+        reader = engine_reader.get_reader()
+        for fieldname in FACET_FIELDS.values():
+            for value in reader.values(fieldname):
+                reader.docset(fieldname, value)
+        for value in reader.values("visibility"):
+            reader.docset("visibility", value)
+        for value in reader.values("allowed"):
+            reader.docset("allowed", value)
+        anonymous = AnonymousUser()
+        for text in WARM_TEXTS:
+            service.search(user=anonymous, text=text, highlight=True)
+        service.autocomplete(user=anonymous, text="proc")
+        for name in ("search/search.html", "search/_results.html"):
+            get_template(name)
+    except Exception:  # a warm-up must never stop the process; searches report it
+        log.warning("search warm-up failed", exc_info=True)
+    finally:
+        engine_reader.offer_reader()
+        connection.close()
+    return time.monotonic() - started
+
+
+def start_in_background() -> bool:
+    """Start the warm-up thread once per process (if ``FRONTLINE_SEARCH_WARM``)."""
+    global _started
+    if not getattr(settings, "FRONTLINE_SEARCH_WARM", True):
+        return False
+    with _lock:
+        if _started:
+            return False
+        _started = True
+    from search.engine import reader as engine_reader
+
+    engine_reader.warming_started()
+
+    def run():
+        seconds = warm_up()
+        log.info("search warmed up in %.2f s", seconds)
+
+    threading.Thread(target=run, name="search-warm-up", daemon=True).start()
+    return True

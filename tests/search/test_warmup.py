@@ -1,0 +1,37 @@
+"""The web process's warm-up at start (search/warmup.py): it opens the index and fills
+the caches in its own thread, then hands that reader to the first thread that
+searches, which so starts warm instead of from cold."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from search import warmup
+from search.engine import reader as engine_reader
+from tests.search.conftest import search, titles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_first_search_gets_the_reader_the_warm_up_filled(
+    publish, publisher, home_agency, member
+):
+    publish(publisher, home_agency, "Border sample transport", "Carry the sample in a cool box.")
+    engine_reader.drop_reader()
+    engine_reader.warming_started()
+    thread = threading.Thread(target=warmup.warm_up)
+    thread.start()
+    thread.join()
+    assert len(engine_reader._spare) == 1
+    warmed = engine_reader._spare[0]
+    assert len(warmed.terms._items) > 0 and warmed.cache  # term sets and visibility sets
+    assert titles(search(member, "sample transport")) == ["Border sample transport"]
+    assert engine_reader.get_reader() is warmed
+    assert engine_reader._spare == []
+
+
+def test_no_warm_up_when_turned_off(settings):
+    settings.FRONTLINE_SEARCH_WARM = False
+    assert warmup.start_in_background() is False
