@@ -283,6 +283,10 @@ def main() -> None:
     from tests.notifications.conftest import publish_new
 
     home = factories.agency("bench-home")
+    # One bench account drafts and publishes: its agency works without four eyes.
+    from sops.models import AgencyPolicy
+
+    AgencyPolicy.objects.update_or_create(agency=home, defaults={"four_eyes": False})
     publisher = factories.expert(agency=home, role=Membership.Role.PUBLISHER).user
     readers = factories.agency("bench-readers", country_code="UA")
     log_dir = ROOT / "var" / "bench"

@@ -60,6 +60,7 @@ class ProfileForm(forms.ModelForm):
             "is_trainer",
             "phone",
             "contact_visibility",
+            "language",
             "timezone",
         ]
         widgets = {
