@@ -70,11 +70,21 @@ def set_language(request):
 
 class LanguageAtSignIn:
     """Mixin for the sign-in view: the language cookie is set from the profile, so the
-    choice stays after signing out on this device."""
+    choice stays after signing out on this device. A profile with no language yet takes
+    the one the visitor chose in the menu before signing in."""
 
     def form_valid(self, form):
+        from network.permissions import expert_of
+        from network.services import expert_set_language
+
+        user = form.get_user()
+        chosen = supported_language(self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+        language = language_of(user)
+        expert = expert_of(user)
+        if language is None and chosen and expert is not None:
+            expert_set_language(expert=expert, by=user, language=chosen)
+            language = chosen
         response = super().form_valid(form)
-        language = language_of(form.get_user())
         if language:
             translation.activate(language)
             set_language_cookie(response, language)

@@ -129,3 +129,10 @@ def test_the_javascript_catalogue_is_russian_with_three_plural_forms(client_for,
     # Loaded as a same-site script, deferred, before the notifications client.
     assert f'<script src="{reverse("javascript-catalog")}?l=en" defer></script>' in page
     assert page.index("jsi18n") < page.index("notifications.js")
+
+
+def test_a_profile_without_a_language_takes_the_one_chosen_before_signing_in(client, member):
+    client.cookies[COOKIE] = "ru"
+    client.post(reverse("login"), {"username": member.username, "password": factories.PASSWORD})
+    member.expert.refresh_from_db()
+    assert member.expert.language == "ru"
