@@ -20,13 +20,14 @@ done
 
 list_catalogues() {
   git ls-files --cached --others --exclude-standard -- \
-    '*/locale/ru/LC_MESSAGES/*.po' 'locale/ru/LC_MESSAGES/*.po'
+    '*/locale/ru/LC_MESSAGES/*.po' 'locale/ru/LC_MESSAGES/*.po' \
+    '*/locale/ru/LC_MESSAGES/*.mo' 'locale/ru/LC_MESSAGES/*.mo'
 }
 mapfile -t catalogues < <(list_catalogues)
 backup="$(mktemp -d)"
 restore() {
   for po in "${catalogues[@]}"; do cp "$backup/$po" "$po"; done
-  # A catalogue makemessages created where there was none is not kept either.
+  # A catalogue makemessages or compilemessages created where there was none goes too.
   while read -r po; do
     [ -f "$backup/$po" ] || rm -f "$po"
   done < <(list_catalogues)
@@ -53,7 +54,7 @@ echo "== every string of the code is translated in the ru catalogues"
   --ignore=static/vendor --ignore=var --ignore=tests --ignore=bench --ignore=scripts
 mapfile -t now < <(list_catalogues)
 for po in "${now[@]}"; do
-  [ -f "$po" ] || continue
+  [[ "$po" == *.po && -f "$po" ]] || continue
   untranslated="$(msgattrib --untranslated --no-obsolete --no-wrap "$po" | grep -v '^#, fuzzy$' || true)"
   fuzzy="$(msgattrib --only-fuzzy --no-obsolete --no-wrap "$po" | sed '1,/^$/d' || true)"
   # Entries other than the header carry a "#:" reference: count those.
