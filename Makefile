@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format services migrate worker beat bench clean search-worker
+.PHONY: run test lint format services migrate worker beat bench clean search-worker messages messages-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,16 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Translations (needs GNU gettext): update the ru catalogues from the code and compile
+## them; messages-check fails on any missing, untranslated or fuzzy string or stale .mo.
+messages: install
+	$(BIN)/python manage.py makemessages -l ru --no-obsolete --ignore=tests --ignore=bench --ignore=scripts --ignore=static --ignore=var
+	$(BIN)/python manage.py makemessages -d djangojs -l ru --no-obsolete --ignore=static/vendor --ignore=var --ignore=tests --ignore=bench --ignore=scripts
+	$(BIN)/python manage.py compilemessages -l ru --ignore=.venv --ignore=var
+
+messages-check: install
+	PYTHON=$(BIN)/python scripts/check_catalogues.sh
 
 format: install
 	$(BIN)/ruff format .

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from api.models import ApiToken
 from api.tokens import PREFIX_SHOWN, token_digest, token_generate
@@ -39,12 +40,21 @@ def token_create(
     if expires_in_days is not None:
         if not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
             raise ActionRefused(
-                _("A token expires after 1 to %(n)d days, or never.") % {"n": MAX_TOKEN_DAYS}
+                ngettext(
+                    "A token expires after 1 to %(n)d day, or never.",
+                    "A token expires after 1 to %(n)d days, or never.",
+                    MAX_TOKEN_DAYS,
+                )
+                % {"n": MAX_TOKEN_DAYS}
             )
         expires = timezone.now() + timedelta(days=expires_in_days)
     if ApiToken.objects.filter(user=by, revoked__isnull=True).count() >= MAX_ACTIVE_TOKENS:
         raise ActionRefused(
-            _("You have %(n)d active tokens; revoke one before creating another.")
+            ngettext(
+                "You have %(n)d active token; revoke it before creating another.",
+                "You have %(n)d active tokens; revoke one before creating another.",
+                MAX_ACTIVE_TOKENS,
+            )
             % {"n": MAX_ACTIVE_TOKENS}
         )
     raw = token_generate()

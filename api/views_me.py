@@ -167,7 +167,12 @@ class FollowDetailView(APIView):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    """A notification's words in the request's language (Accept-Language, or the
+    signed-in expert's choice)."""
+
     sop = serializers.IntegerField(source="sop_id", allow_null=True)
+    title = serializers.CharField(source="display_title", read_only=True)
+    text = serializers.CharField(source="display_text", read_only=True)
 
     class Meta:
         model = Notification

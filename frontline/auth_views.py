@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from frontline.locale import LanguageAtSignIn
 from frontline.ratelimit import (
     client_address,
     limit,
@@ -64,7 +65,7 @@ class RateLimitedAuthenticationForm(auth_forms.AuthenticationForm):
                 ratelimit_reset(account, username)
 
 
-class SignInView(auth_views.LoginView):
+class SignInView(LanguageAtSignIn, auth_views.LoginView):
     form_class = RateLimitedAuthenticationForm
 
     def form_invalid(self, form):

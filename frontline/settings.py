@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "frontline.locale.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "frontline.sessions.IdleTimeoutMiddleware",
@@ -101,6 +102,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "network.context_processors.viewer",
             ],
+            # ``|when`` (a time in the reader's locale and zone, the zone shown) everywhere.
+            "builtins": ["frontline.templatetags.frontline_formats"],
         },
     },
 ]
@@ -132,11 +135,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Internationalisation: English now, Russian next. Times are stored in UTC and shown
-# in the time zone each expert chooses (network.middleware).
+# Internationalisation: English and Russian; a signed-in expert's choice wins, then the
+# cookie, then Accept-Language (frontline.locale). Times are stored in UTC and shown in
+# the time zone each expert chooses (network.middleware), with the zone named.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in the locale's style (English: day month year, not Django's US default).
+FORMAT_MODULE_PATH = ["frontline.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

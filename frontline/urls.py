@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_GET
 from django.views.generic import RedirectView
 
-from frontline import auth_views
+from frontline import auth_views, locale
 from sops.home import home
 
 
@@ -46,7 +46,9 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("profile/api-tokens/", include("api.page_urls")),
+    path("i18n/setlang/", locale.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", locale.javascript_catalog, name="javascript-catalog"),
     path("sops/", include("sops.urls")),
     path("notifications/", include("notifications.urls")),
     path("search/", include("search.urls")),

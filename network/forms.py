@@ -88,6 +88,7 @@ class ProfileForm(forms.ModelForm):
             "is_trainer",
             "phone",
             "contact_visibility",
+            "language",
             "timezone",
         ]
         labels = {"country": _("Country")}

@@ -147,7 +147,21 @@ class Expert(models.Model):
         default=ContactVisibility.AGENCY,
     )
     timezone = models.CharField(
-        _("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default="UTC"
+        _("time zone"),
+        max_length=64,
+        choices=TIMEZONE_CHOICES,
+        default="UTC",
+        help_text=_("Times are shown in this zone, and the daily digest comes at 06:00 in it."),
+    )
+    # Empty: not chosen yet, the browser's language (Accept-Language) decides pages and
+    # the site's default language decides mails.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text=_("Pages, e-mails, digests and notifications are shown in this language."),
     )
     # Set when the owner opened the signed link mailed at sign-up; vetting waits for it.
     email_verified = models.DateTimeField(_("e-mail address confirmed"), null=True, blank=True)

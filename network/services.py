@@ -17,6 +17,7 @@ from events.services import event_emit
 from frontline.errors import ActionRefused, NotAllowed, required_text
 from network.models import Agency, Country, Expert, Membership
 from network.permissions import ROLE_RANK, can_vet, forget_roles, is_vetted
+from network.preferences import supported_language, timezone_for_country
 from network.verification import EMAIL_TAKEN, email_taken, verification_mail_send
 
 PROFILE_FIELDS = {
@@ -28,6 +29,7 @@ PROFILE_FIELDS = {
     "phone",
     "contact_visibility",
     "timezone",
+    "language",
 }
 
 
@@ -41,6 +43,7 @@ def expert_sign_up(
     agency: Agency,
     country: Country | None = None,
     position: str = "",
+    language: str = "",
 ) -> Expert:
     """Create an account and its request to join ``agency``; it waits for vetting."""
     User = get_user_model()
@@ -49,8 +52,15 @@ def expert_sign_up(
     if email_taken(email):
         raise ActionRefused(str(EMAIL_TAKEN))
     user = User.objects.create_user(username=username, email=email, password=password)
+    country = country or agency.country
     expert = Expert.objects.create(
-        user=user, full_name=full_name, position=position, country=country or agency.country
+        user=user,
+        full_name=full_name,
+        position=position,
+        country=country,
+        # Where they sign up from decides where they start: both can be changed later.
+        language=supported_language(language) or "",
+        timezone=timezone_for_country(country.code if country else None),
     )
     Membership.objects.create(expert=expert, agency=agency)
     # robust: a mail server that is down must not fail the sign-up; the profile page
@@ -299,4 +309,17 @@ def expert_update_profile(*, expert: Expert, by, languages=None, topics=None, **
         target=f"expert:{expert.pk}",
         payload={"expert_id": expert.pk},
     )
+    return expert
+
+
+@transaction.atomic
+def expert_set_language(*, expert: Expert, by, language: str) -> Expert:
+    """Remember the language chosen in the header menu on one's own profile."""
+    if by.pk != expert.user_id:
+        raise NotAllowed(_("You can only edit your own profile."))
+    language = supported_language(language)
+    if language is None:
+        raise ActionRefused(_("Choose one of the languages offered."))
+    Expert.objects.filter(pk=expert.pk).exclude(language=language).update(language=language)
+    expert.language = language
     return expert

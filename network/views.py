@@ -71,6 +71,7 @@ def sign_up(request):
                 full_name=data["full_name"],
                 position=data["position"],
                 agency=data["agency"],
+                language=request.LANGUAGE_CODE,
             )
         except ActionRefused as exc:
             form.add_error(None, exc.message)

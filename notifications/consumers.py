@@ -12,11 +12,13 @@ import math
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from frontline.second_factor import session_passed_second_factor
 from network.permissions import is_vetted
+from network.preferences import delivery_language, language_of
 from notifications import push, selectors
 
 # Notification ids are PostgreSQL bigints: a larger last_id would fail in the query.
@@ -34,9 +36,16 @@ def _unread(user) -> int:
 
 
 @database_sync_to_async
-def _catch_up(user, last_id: int, since) -> tuple[list[dict], int]:
+def _language(user) -> str:
+    return delivery_language(language_of(user))
+
+
+@database_sync_to_async
+def _catch_up(user, last_id: int, since, language: str) -> tuple[list[dict], int]:
     items = selectors.notifications_after(user=user, last_id=last_id, since=since)
-    return [push.notification_as_dict(n) for n in items], selectors.unread_count(user=user)
+    with translation.override(language):
+        items = [push.notification_as_dict(n) for n in items]
+    return items, selectors.unread_count(user=user)
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
@@ -52,6 +61,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4403)
             return
         self.user = user
+        # The tab's reader's language, for what this socket writes (catch-up, errors).
+        self.language = await _language(user)
         self.group = push.group_name(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -85,12 +96,14 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             since = parse_datetime(str(content.get("since") or "")) if not last_id else None
         except ValueError:  # well formed but not a date, e.g. month 13
             since = None
-        items, unread = await _catch_up(self.user, last_id, since)
+        items, unread = await _catch_up(self.user, last_id, since, self.language)
         await self.send_json(
             {"type": "notification.catch_up", "notifications": items, "unread": unread}
         )
 
-    async def _refuse(self, message: str) -> None:
+    async def _refuse(self, message) -> None:
+        with translation.override(getattr(self, "language", None)):
+            message = str(message)
         await self.send_json({"type": "error", "message": message})
 
     async def notification_new(self, message):

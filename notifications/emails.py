@@ -14,19 +14,22 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from frontline.text import one_line
+from network.preferences import delivery_language, language_of, timezone_name_of, zone
 from notifications.models import Mail, Notification, Subscription
 from sops.permissions import visible_sops
 
 log = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 UNSUBSCRIBE_MAX_AGE = 365 * 24 * 3600  # a link in a year-old mail stops working
+DIGEST_HOUR = 6  # the daily digest goes out at 06:00 in each recipient's time zone
 
 
 def base_url() -> str:
@@ -60,15 +63,22 @@ def _visible(user, items):
 
 
 def _build(mail: Mail) -> EmailMultiAlternatives | None:
+    """The mail in its recipient's language, with times in their time zone."""
     user = mail.user
     if not user.is_active or not user.email:
         return None
+    language = delivery_language(language_of(user))
+    with translation.override(language), timezone.override(zone(timezone_name_of(user))):
+        return _compose(mail, user)
+
+
+def _compose(mail: Mail, user) -> EmailMultiAlternatives | None:
     if mail.kind == Mail.Kind.NOW:
         items = list(_visible(user, Notification.objects.filter(pk=mail.notification_id)))
         if not items:
             return None
         # one_line: a title stored before titles were checked must not break the header.
-        subject = _("[Frontline] %(title)s") % {"title": one_line(items[0].title)}
+        subject = _("[Frontline] %(title)s") % {"title": one_line(items[0].display_title)}
         unsubscribe = unsubscribe_url(
             user_id=user.pk, subscription_id=items[0].subscription_id, digest=False
         )
@@ -76,7 +86,11 @@ def _build(mail: Mail) -> EmailMultiAlternatives | None:
         items = list(_visible(user, mail.digest_items.order_by("id")))
         if not items:
             return None
-        subject = _("[Frontline] Your daily digest: %(count)d changes") % {"count": len(items)}
+        subject = ngettext(
+            "[Frontline] Your daily digest: %(count)d change",
+            "[Frontline] Your daily digest: %(count)d changes",
+            len(items),
+        ) % {"count": len(items)}
         unsubscribe = unsubscribe_url(user_id=user.pk, subscription_id=None, digest=True)
     context = {
         "mail": mail,
@@ -124,23 +138,36 @@ def mail_send(*, mail_id: int) -> bool:
 
 
 def digests_prepare(*, now=None) -> list[int]:
-    """Gather each user's undigested notifications into today's digest mail; return mail ids.
+    """Gather each user's notifications for the daily digest into the day's mail, once
+    06:00 has come in that user's own time zone; return the ids of the mails to send.
 
-    Run it again the same day and nothing is gathered twice; what arrives after a
-    digest was sent waits for the next day's.
+    The digest of a day holds what arrived before 06:00 of that day (local time) and
+    was not in an earlier digest; what arrives later waits for the next morning's.
+    Beat runs this every 15 minutes: run again the same day, it gathers nothing twice
+    and a mail already sent is left alone (one mail per user and day, a unique row).
     """
     now = now or timezone.now()
-    day = timezone.localdate(now)
     pending = Notification.objects.filter(digest=True, digest_mail__isnull=True, created__lt=now)
+    users = (
+        pending.values_list("recipient_id", "recipient__expert__timezone")
+        .annotate(first=Min("created"))
+        .order_by("recipient_id")
+    )
     mail_ids = []
-    for user_id in pending.values_list("recipient_id", flat=True).distinct().order_by():
+    for user_id, tzname, first in users:
+        local = now.astimezone(zone(tzname))
+        if local.hour < DIGEST_HOUR:
+            continue  # before 06:00 where they live: yesterday's digest went out already
+        cutoff = local.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
+        if first >= cutoff:
+            continue  # everything waiting came after this morning's digest time
         with transaction.atomic():
             mail, _created = Mail.objects.get_or_create(
-                user_id=user_id, kind=Mail.Kind.DIGEST, day=day
+                user_id=user_id, kind=Mail.Kind.DIGEST, day=local.date()
             )
             if mail.sent_at is not None:
                 continue
-            pending.filter(recipient_id=user_id).update(digest_mail=mail)
+            pending.filter(recipient_id=user_id, created__lt=cutoff).update(digest_mail=mail)
         mail_ids.append(mail.pk)
     return mail_ids
 

@@ -7,31 +7,32 @@ tuples. Rows are unique per (event, recipient): a re-run creates and pushes noth
 
 from __future__ import annotations
 
+import json
 from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils import timezone, translation
 
 from events.models import Event
+from network.models import Expert
+from network.preferences import delivery_language
 from notifications import push
 from notifications.models import Mail, Notification
 from notifications.recipients import Delivery, recipients_for, visible_to
+from notifications.texts import render_text
 from sops.models import SOP, SOPVersion
-
-ACK_TEXT = gettext_noop("Please read it and confirm you have understood it.")
 
 
 class NewRow(NamedTuple):
     id: int
     recipient_id: int
-    text: str
     in_app: bool
     email_now: bool
     unread: int  # the recipient's unread count including this one
+    language: str | None  # the recipient's chosen language ("" or None: the default)
+    acknowledge: bool
 
 
 def _link(sop: SOP, version: SOPVersion | None) -> str:
@@ -43,57 +44,37 @@ def _link(sop: SOP, version: SOPVersion | None) -> str:
         return f"/sops/{sop.pk}/"
 
 
-def _describe(event: Event, sop: SOP, version: SOPVersion | None) -> tuple[str, str]:
-    """Title and text of a notification, written for the person reading it."""
+def _describe(event: Event, sop: SOP, version: SOPVersion | None) -> tuple[str, dict]:
+    """Title (the procedure's own words) and the parameters of the text, which is
+    written in each reader's language when it is read (``notifications.texts``)."""
     p = event.payload
     title = f"{sop.reference} {version.title if version else sop.title}"
-    agency = sop.agency.acronym or sop.agency.name
-    if event.kind == "sop.published" and p.get("scheduled"):
-        text = _(
-            "%(agency)s approved version %(number)s; it takes effect on %(date)s and the "
-            "version in force stays until then."
-        ) % {"agency": agency, "number": p["number"], "date": p.get("effective_date", "")}
+    params = {
+        "agency": sop.agency.acronym or sop.agency.name,
+        "number": p.get("number", ""),
+    }
+    if event.kind == "sop.published":
+        params.update(
+            scheduled=bool(p.get("scheduled")),
+            effective_date=p.get("effective_date", ""),
+            revision=bool(p.get("previous_version_id")),
+            change_kind=p.get("change_kind", ""),
+            summary=(version.change_summary if version is not None else "")[:400],
+        )
     elif event.kind == "sop.took_effect":
-        text = _("Version %(number)s is in force from today (%(date)s).") % {
-            "number": p["number"],
-            "date": p.get("effective_date", ""),
-        }
+        params["effective_date"] = p.get("effective_date", "")
     elif event.kind == "sop.acknowledgement_reminder":
-        if p.get("stage") == "due":
-            text = _("Today is the last day to acknowledge version %(number)s.")
-        else:
-            text = _("Please acknowledge version %(number)s by %(date)s.")
-        text = text % {"number": p["number"], "date": p.get("acknowledge_by", "")}
-    elif event.kind == "sop.published":
-        if p.get("previous_version_id"):
-            kind = dict(SOPVersion.ChangeKind.choices).get(p["change_kind"], p["change_kind"])
-            text = _("%(agency)s published version %(number)s (%(kind)s change).") % {
-                "agency": agency,
-                "number": p["number"],
-                "kind": str(kind).split(" (")[0].lower(),
-            }
-        else:
-            text = _("%(agency)s published a new procedure (version %(number)s).") % {
-                "agency": agency,
-                "number": p["number"],
-            }
-        if version is not None and version.change_summary:
-            text = f"{text} {version.change_summary}"
+        params.update(stage=p.get("stage", ""), acknowledge_by=p.get("acknowledge_by", ""))
     elif event.kind == "sop.withdrawn":
-        text = _("%(agency)s withdrew this procedure: %(reason)s") % {
-            "agency": agency,
-            "reason": p.get("reason", ""),
-        }
-    elif p.get("days_left", 0) > 0:
-        text = _("This procedure is due for review on %(date)s (in %(days)d days).") % {
-            "date": p.get("review_due", ""),
-            "days": p["days_left"],
-        }
+        params["reason"] = p.get("reason", "")
     else:
-        text = _("This procedure is due for review (since %(date)s).") % {
-            "date": p.get("review_due", "")
-        }
-    return title[:300], text[:500]
+        params.update(review_due=p.get("review_due", ""), days_left=p.get("days_left", 0))
+    return title[:300], params
+
+
+def _english(kind: str, params: dict) -> str:
+    with translation.override("en"):
+        return render_text(kind, params)
 
 
 def event_fan_out(*, event: Event) -> list[int]:
@@ -123,7 +104,7 @@ def event_fan_out(*, event: Event) -> list[int]:
         )
     if not deliveries:
         return []
-    title, text = _describe(event, sop, version)
+    title, params = _describe(event, sop, version)
     common = {
         "event_id": event.pk,
         "kind": event.kind,
@@ -132,10 +113,11 @@ def event_fan_out(*, event: Event) -> list[int]:
         "link": _link(sop, version),
         "created": timezone.now(),
     }
-    ack_text = f"{text} {_(ACK_TEXT)}"[:500]
+    plain, ack = params, {**params, "ack": True}
+    texts = (_english(event.kind, plain), _english(event.kind, ack))
     with transaction.atomic():
         insert = _insert_postgresql if connection.vendor == "postgresql" else _insert_portable
-        new = insert(common, deliveries, text, ack_text)
+        new = insert(common, deliveries, (plain, ack), texts)
         Mail.objects.bulk_create(
             [
                 Mail(user_id=r.recipient_id, kind=Mail.Kind.NOW, notification_id=r.id)
@@ -144,17 +126,19 @@ def event_fan_out(*, event: Event) -> list[int]:
             ],
             ignore_conflicts=True,
         )
-        transaction.on_commit(lambda: _deliver(common, [r for r in new if r.in_app]))
+        transaction.on_commit(lambda: _deliver(common, params, [r for r in new if r.in_app]))
     return [r.id for r in new]
 
 
-def _insert_postgresql(common: dict, deliveries: dict[int, Delivery], text: str, ack: str):
+def _insert_postgresql(common: dict, deliveries: dict[int, Delivery], params, texts):
     """One ``INSERT ... SELECT unnest(...) ON CONFLICT DO NOTHING RETURNING`` statement.
 
     It returns exactly the rows this call inserted (``bulk_create`` cannot return ids
-    with ``ignore_conflicts``), and each recipient's unread count in the same trip.
+    with ``ignore_conflicts``), and each recipient's unread count and language in the
+    same trip. ``params`` and ``texts`` are (plain, with the request to acknowledge).
     """
     table = connection.ops.quote_name(Notification._meta.db_table)
+    experts = connection.ops.quote_name(Expert._meta.db_table)
     q = connection.ops.quote_name
     users = list(deliveries)
     ds = [deliveries[u] for u in users]
@@ -162,27 +146,33 @@ def _insert_postgresql(common: dict, deliveries: dict[int, Delivery], text: str,
         cursor.execute(
             f"""WITH ins AS (
                 INSERT INTO {table} (recipient_id, event_id, kind, sop_id, subscription_id,
-                    title, {q("text")}, link, in_app, email_now, digest, created)
-                SELECT r, %s, %s, %s, s, %s, x, %s, a, e, d, %s
-                FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::bool[], %s::bool[],
-                            %s::bool[]) AS u(r, s, x, a, e, d)
+                    title, {q("text")}, params, link, in_app, email_now, digest, created)
+                SELECT r, %s, %s, %s, s, %s,
+                    CASE WHEN k THEN %s ELSE %s END,
+                    CASE WHEN k THEN %s::jsonb ELSE %s::jsonb END,
+                    %s, a, e, d, %s
+                FROM unnest(%s::bigint[], %s::bigint[], %s::bool[], %s::bool[], %s::bool[],
+                            %s::bool[]) AS u(r, s, k, a, e, d)
                 ON CONFLICT (event_id, recipient_id) DO NOTHING
-                RETURNING id, recipient_id, {q("text")}, in_app, email_now)
+                RETURNING id, recipient_id, in_app, email_now)
             SELECT ins.*, 1 + (SELECT count(*) FROM {table} n WHERE n.recipient_id = ins.recipient_id
-                               AND n.in_app AND n.read IS NULL)
+                               AND n.in_app AND n.read IS NULL),
+                (SELECT x.language FROM {experts} x WHERE x.user_id = ins.recipient_id)
             FROM ins""",
             [
                 common["event_id"], common["kind"], common["sop_id"], common["title"],
+                texts[1], texts[0], json.dumps(params[1]), json.dumps(params[0]),
                 common["link"], common["created"],
-                users, [d.subscription_id for d in ds],
-                [ack if d.acknowledge else text for d in ds], [d.in_app for d in ds],
-                [d.email_now for d in ds], [d.digest for d in ds],
+                users, [d.subscription_id for d in ds], [d.acknowledge for d in ds],
+                [d.in_app for d in ds], [d.email_now for d in ds], [d.digest for d in ds],
             ],
         )  # fmt: skip
-        return [NewRow(*row) for row in cursor.fetchall()]
+        return [
+            NewRow(*row, acknowledge=deliveries[row[1]].acknowledge) for row in cursor.fetchall()
+        ]
 
 
-def _insert_portable(common: dict, deliveries: dict[int, Delivery], text: str, ack: str):
+def _insert_portable(common: dict, deliveries: dict[int, Delivery], params, texts):
     """``bulk_create(ignore_conflicts=True)`` and a read back (SQLite, the embedded default)."""
     done = set(
         Notification.objects.filter(event_id=common["event_id"]).values_list(
@@ -194,7 +184,8 @@ def _insert_portable(common: dict, deliveries: dict[int, Delivery], text: str, a
             Notification(
                 recipient_id=user_id,
                 subscription_id=d.subscription_id,
-                text=ack if d.acknowledge else text,
+                text=texts[d.acknowledge],
+                params=params[d.acknowledge],
                 in_app=d.in_app,
                 email_now=d.email_now,
                 digest=d.digest,
@@ -207,20 +198,32 @@ def _insert_portable(common: dict, deliveries: dict[int, Delivery], text: str, a
         batch_size=500,
     )
     rows = Notification.objects.filter(event_id=common["event_id"]).exclude(recipient_id__in=done)
-    rows = list(rows.values_list("id", "recipient_id", "text", "in_app", "email_now"))
+    rows = list(rows.values_list("id", "recipient_id", "in_app", "email_now"))
+    ids = [r[1] for r in rows]
     counts = dict(
-        Notification.objects.filter(
-            recipient_id__in=[r[1] for r in rows], in_app=True, read__isnull=True
-        )
+        Notification.objects.filter(recipient_id__in=ids, in_app=True, read__isnull=True)
         .values("recipient_id")
         .annotate(n=Count("id"))
         .values_list("recipient_id", "n")
     )
-    return [NewRow(*row, counts.get(row[1], 1)) for row in rows]
+    languages = dict(Expert.objects.filter(user_id__in=ids).values_list("user_id", "language"))
+    return [
+        NewRow(
+            *row,
+            unread=counts.get(row[1], 1),
+            language=languages.get(row[1]),
+            acknowledge=deliveries[row[1]].acknowledge,
+        )
+        for row in rows
+    ]
 
 
-def _deliver(common: dict, rows: list[NewRow]) -> None:
-    """After commit: push to open tabs, then queue the e-mails that go out at once."""
+def _deliver(common: dict, params: dict, rows: list[NewRow]) -> None:
+    """After commit: push to open tabs, then queue the e-mails that go out at once.
+
+    Each tab gets the text in its reader's language; it is written once per language
+    (and once more with the request to acknowledge), not once per recipient.
+    """
     if rows:
         base = {
             "kind": common["kind"],
@@ -229,13 +232,26 @@ def _deliver(common: dict, rows: list[NewRow]) -> None:
             "created": common["created"].isoformat(),
             "read": False,
         }
+        written: dict[tuple[str, bool], str] = {}
+
+        def text(language: str | None, acknowledge: bool) -> str:
+            key = (delivery_language(language), acknowledge)
+            if key not in written:
+                with translation.override(key[0]):
+                    written[key] = render_text(common["kind"], {**params, "ack": acknowledge})
+            return written[key]
+
         push.push_now(
             [
                 (
                     r.recipient_id,
                     {
                         "type": "notification.new",
-                        "notification": {**base, "id": r.id, "text": r.text},
+                        "notification": {
+                            **base,
+                            "id": r.id,
+                            "text": text(r.language, r.acknowledge),
+                        },
                         "unread": r.unread,
                     },
                 )

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils import translation
 
 from events.models import Event
 from network.models import Membership
+from network.preferences import delivery_language, language_of
 from notifications import push
 from notifications.models import Mail, Notification
 from notifications.selectors import unread_count
+from notifications.texts import render_text, render_title
+
+
+def english(render, *args) -> str:
+    with translation.override("en"):
+        return render(*args)
 
 
 def membership_approved_notify(*, event: Event) -> int | None:
@@ -28,18 +35,17 @@ def membership_approved_notify(*, event: Event) -> int | None:
     if membership is None:
         return None
     user, agency = membership.expert.user, membership.agency
+    params = {"agency": agency.name}
     with transaction.atomic():
         notification, created = Notification.objects.get_or_create(
             event=event,
             recipient=user,
             defaults={
                 "kind": event.kind,
-                "title": (_("Welcome to %(agency)s on Frontline") % {"agency": agency.name})[:300],
-                "text": _(
-                    "Your request to join %(agency)s was approved. You now see the expert "
-                    "directory and the procedures shared with the network."
-                )
-                % {"agency": agency.name},
+                # Stored in English for the admin; read in the recipient's language.
+                "title": english(render_title, event.kind, params, ""),
+                "text": english(render_text, event.kind, params),
+                "params": params,
                 "link": reverse("network:agency", args=[agency.code]),
                 "in_app": True,
                 "email_now": True,
@@ -56,9 +62,11 @@ def _deliver(notification: Notification, mail_id: int) -> None:
     from notifications.tasks import send_mails
 
     user_id = notification.recipient_id
+    with translation.override(delivery_language(language_of(notification.recipient))):
+        item = push.notification_as_dict(notification)
     message = {
         "type": "notification.new",
-        "notification": push.notification_as_dict(notification),
+        "notification": item,
         "unread": unread_count(user=notification.recipient),
     }
     push.push_now([(user_id, message)])

@@ -117,7 +117,10 @@ class Notification(models.Model):
         Subscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     title = models.CharField(_("title"), max_length=300)
+    # The text as written in English when it was created (admin, old rows); what people
+    # read is rendered from ``kind`` and ``params`` in their own language (``texts``).
     text = models.CharField(_("text"), max_length=500, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300)
     in_app = models.BooleanField(default=True)
     email_now = models.BooleanField(default=False)
@@ -142,6 +145,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} → {self.recipient}"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (the caller overrides it for a recipient)."""
+        from notifications.texts import render_title
+
+        return render_title(self.kind, self.params, self.title) if self.params else self.title
+
+    @property
+    def display_text(self) -> str:
+        from notifications.texts import render_text
+
+        return render_text(self.kind, self.params) if self.params else self.text
 
 
 class Mail(models.Model):

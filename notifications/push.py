@@ -27,11 +27,12 @@ def group_name(user_id: int) -> str:
 
 
 def notification_as_dict(n: Notification) -> dict:
+    """What a tab receives; the words in the active language (the caller's override)."""
     return {
         "id": n.pk,
         "kind": n.kind,
-        "title": n.title,
-        "text": n.text,
+        "title": n.display_title,
+        "text": n.display_text,
         "link": n.link,
         "created": n.created.isoformat(),
         "read": n.read is not None,

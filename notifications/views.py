@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -71,7 +71,13 @@ def mark_read(request, pk: int):
 @require_POST
 def mark_all_read(request):
     count = services.notifications_mark_all_read(by=request.user)
-    messages.success(request, _("%(count)d notifications marked read.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notification marked read.", "%(count)d notifications marked read.", count
+        )
+        % {"count": count},
+    )
     return _back(request)
 
 

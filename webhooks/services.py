@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.models import AuditEntry
 from audit.services import audit_record
@@ -44,7 +45,14 @@ def webhook_create(*, agency: Agency, url: str, by) -> Webhook:
     _require_admin(by, agency.pk)
     url = _clean_url(url)
     if Webhook.objects.filter(agency=agency).count() >= MAX_PER_AGENCY:
-        raise ActionRefused(_("An agency can have at most %(n)d webhooks.") % {"n": MAX_PER_AGENCY})
+        raise ActionRefused(
+            ngettext(
+                "An agency can have at most %(n)d webhook.",
+                "An agency can have at most %(n)d webhooks.",
+                MAX_PER_AGENCY,
+            )
+            % {"n": MAX_PER_AGENCY}
+        )
     webhook = Webhook.objects.create(
         agency=agency, url=url, secret=signing.secret_generate(), created_by=by
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from whoosh import qparser
 from whoosh import query as wq
 from whoosh.qparser import syntax
@@ -93,7 +94,11 @@ def tidy(text: str) -> Tidied:
     capped = EXPANDING_WORD.sub(keep, tidied)
     if capped != tidied:
         notices.append(
-            _("At most %(n)d words with * or ~ are expanded; the others were searched as typed.")
+            ngettext(
+                "At most %(n)d word with * or ~ is expanded; the others were searched as typed.",
+                "At most %(n)d words with * or ~ are expanded; the others were searched as typed.",
+                MAX_EXPANDING,
+            )
             % {"n": MAX_EXPANDING, "text": "%(text)s"}
         )
     capped = re.sub(r"\s+", " ", capped).strip()

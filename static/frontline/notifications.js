@@ -11,6 +11,12 @@
   var bell = document.getElementById("bell-link");
   if (!bell || !("WebSocket" in window)) return;
 
+  // Words come from Django's JavaScript catalogue (/jsi18n/, loaded before this file);
+  // without it (a failed load) the English text is shown.
+  var gettext = window.gettext || function (s) { return s; };
+  var ngettext = window.ngettext || function (s, p, n) { return n === 1 ? s : p; };
+  var interpolate = window.interpolate || function (f, a) { return f.replace("%s", a[0]); };
+
   var countEl = bell.querySelector("[data-testid=unread-count]");
   var toasts = document.getElementById("toasts");
   // Until the first notification arrives, catch up on what came after the page was rendered.
@@ -27,6 +33,10 @@
     if (typeof n !== "number" || !countEl) return;
     countEl.textContent = String(n);
     countEl.hidden = n <= 0;
+    bell.setAttribute("aria-label", n > 0
+      ? interpolate(ngettext("%s unread notification", "%s unread notifications", n), [n])
+      : gettext("Notifications"));
+    bell.setAttribute("title", bell.getAttribute("aria-label"));
     bell.closest(".bell") && bell.closest(".bell").setAttribute("data-unread", String(n));
   }
 
@@ -51,7 +61,7 @@
     var close = document.createElement("button");
     close.type = "button";
     close.className = "toast-close";
-    close.setAttribute("aria-label", toasts.getAttribute("data-close-label") || "Close");
+    close.setAttribute("aria-label", gettext("Close notification"));
     close.textContent = "×";
     close.addEventListener("click", function () { box.remove(); });
     box.appendChild(close);

@@ -12,4 +12,12 @@
       if (target) target.innerHTML = "";
     }, 250);
   });
+  // A form marked data-autosubmit (the header's language menu) submits when its select
+  // changes; its button, shown until this runs, stays the way without JS.
+  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+    form.classList.add("js-autosubmit");
+    form.addEventListener("change", function (event) {
+      if (event.target.tagName === "SELECT") form.requestSubmit ? form.requestSubmit() : form.submit();
+    });
+  });
 })();

@@ -87,7 +87,7 @@ def sign_in(live_server):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("form button[type=submit]")
+        page.click("main form button[type=submit]")
         page.wait_for_selector("[data-testid=signed-in-user]")
         return page
 

@@ -8,6 +8,13 @@ from notifications import emails, services, tasks
 from notifications.models import Mail, Notification
 
 
+def next_morning(hour: int = 7):
+    """The next ``hour``:00 UTC after now: a time the digest of UTC users goes out."""
+    now = timezone.now()
+    morning = now.replace(hour=hour, minute=0, second=0, microsecond=0)
+    return morning if morning > now else morning + timedelta(days=1)
+
+
 def test_email_now_sends_one_mail_with_text_html_and_unsubscribe(
     publisher, outsider, publish, mailoutbox
 ):
@@ -39,7 +46,7 @@ def test_daily_digest_groups_the_days_notifications_once(publisher, outsider, pu
     publish(sop=sop, publisher=publisher, summary="First change.")
     publish(sop=sop, publisher=publisher, summary="Second change.")
     assert mailoutbox == []
-    later = timezone.now() + timedelta(seconds=1)
+    later = next_morning()
     ids = emails.digests_prepare(now=later)
     assert len(ids) == 1
     for mail_id in ids:
@@ -50,7 +57,7 @@ def test_daily_digest_groups_the_days_notifications_once(publisher, outsider, pu
         "First change." in body and "Second change." in body and "digest" in mailoutbox[0].subject
     )
     assert emails.digests_prepare(now=later) == []  # nothing left to gather
-    tasks.send_daily_digests.delay()
+    tasks.send_daily_digests.delay()  # now, or tomorrow morning: nothing new to send
     assert len(mailoutbox) == 1
     assert Notification.objects.filter(recipient=outsider, digest_mail__isnull=True).count() == 0
 
@@ -62,7 +69,7 @@ def test_no_mail_about_an_sop_the_user_can_no_longer_see(
     services.subscription_set(by=outsider, target=sop, in_app=False, digest=True)
     publish(sop=sop, publisher=publisher)
     sop.partner_agencies.clear()
-    ids = emails.digests_prepare(now=timezone.now() + timedelta(seconds=1))
+    ids = emails.digests_prepare(now=next_morning())
     assert [emails.mail_send(mail_id=i) for i in ids] == [False]
     assert mailoutbox == []
 

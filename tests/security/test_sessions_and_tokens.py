@@ -17,6 +17,7 @@ from django.core import mail, signing
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from rest_framework.test import APIClient
 
 from api.models import ApiToken
@@ -91,8 +92,8 @@ def test_token_page_and_schema_show_scope_and_expiry(member):
         reverse("api_tokens:list"), {"name": "reader", "scope": "read", "expires_in_days": "30"}
     ).content.decode()
     assert 'data-testid="token-scope">Read only<' in page
-    expires = (timezone.now() + timedelta(days=30)).strftime("%Y-%m-%d")
-    assert expires in page
+    expires = date_format(timezone.localdate() + timedelta(days=30), "SHORT_DATE_FORMAT")
+    assert expires in page  # the locale's date style ("31 Dec 2026"), not ISO
     bad = client.post(reverse("api_tokens:list"), {"name": "x", "scope": "admin"})
     assert "Select a valid choice" in bad.content.decode()
     schema = " ".join(Client().get("/api/schema/").content.decode().split())
