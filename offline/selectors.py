@@ -19,6 +19,7 @@ from offline.models import KeptItem, KitSettings
 from sops import compliance
 from sops.models import SOP, Attachment, SOPVersion
 from sops.permissions import visible_sops_q
+from sops.selectors import READABLE_STATUSES
 
 # A kit is for reading at a post, not an archive: past this the list is cut (and says so).
 KIT_MAX_SOPS = 500
@@ -185,9 +186,9 @@ def kit_check(*, user, held: dict[int, int]) -> dict:
     # Only versions of procedures still in the kit: an id the device sends never reveals another.
     old_versions = {
         v.pk: v
-        for v in SOPVersion.objects.filter(pk__in=stale, sop_id__in=list(entries)).only(
-            "sop_id", "major", "minor"
-        )
+        for v in SOPVersion.objects.filter(
+            pk__in=stale, sop_id__in=list(entries), status__in=READABLE_STATUSES
+        ).only("sop_id", "major", "minor")
     }
     for sop_id, version_id in held.items():
         entry = entries.get(sop_id)

@@ -21,7 +21,7 @@ from offline.models import MB, KeptItem, KitAgencyPolicy, KitSettings, QueuedAck
 from sops import selectors as sop_selectors
 from sops import services as sop_services
 from sops.models import SOP
-from sops.permissions import can_view_sop
+from sops.permissions import WORKING_STATUSES, can_view_sop
 
 # A phone's storage is the limit that matters; past 100 MB a single file is not a procedure.
 MAX_ATTACHMENT_LIMIT = 100 * MB
@@ -110,6 +110,8 @@ def queued_acknowledgement_receive(
     version = sop_selectors.version_for_viewer(user=by, pk=version_id)
     if version is None:
         raise NotAllowed(_("You cannot see this procedure."))
+    if version.status in WORKING_STATUSES:
+        raise Conflict(_("Only the version in force can be acknowledged."))
     now = timezone.now()
     if read_at > now + CLOCK_SKEW:
         raise ActionRefused(_("The reading time is in the future: check the device's clock."))
