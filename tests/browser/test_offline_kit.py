@@ -25,6 +25,23 @@ from tests.waiting import wait_for
 os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 
 KIT_STORED = "On this device: "
+# Resolves once the service worker controls the page (a function: the CSP forbids eval).
+WORKER_IN_CONTROL = """async () => {
+  const inControl = (async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) =>
+        navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
+    }
+    return true;
+  })();
+  const late = new Promise((resolve) => setTimeout(resolve, 15000, false));
+  if (await Promise.race([inControl, late])) return "";
+  const registrations = await navigator.serviceWorker.getRegistrations();
+  const r = registrations[0];
+  const st = (w) => (w ? w.state : "-");
+  return `no worker in control: ${registrations.length} registrations, scope ${r && r.scope}, installing ${r && st(r.installing)}, waiting ${r && st(r.waiting)}, active ${r && st(r.active)}, controller ${navigator.serviceWorker.controller}`;
+}"""
 
 
 def _abort_worker_requests(route):
@@ -118,13 +135,15 @@ def test_member_reads_searches_and_acknowledges_offline_and_the_kit_is_checked_o
 
     page = signed_in(new_page, base, member)
     context = page.context
+    console = []
+    page.on("console", lambda m: console.append(m.text))
     page.goto(f"{base}{other.get_absolute_url()}")
     page.get_by_test_id("keep-offline-button").click()
     expect(page.get_by_test_id("kept-offline")).to_be_visible()
 
     page.goto(f"{base}/offline/")
     expect(page.get_by_test_id("kit-entry")).to_have_count(4)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    assert page.evaluate(WORKER_IN_CONTROL) == "", console
     expect(page.get_by_test_id("kit-device-status")).to_contain_text(KIT_STORED, timeout=20_000)
     assert sorted(kit_ids(page)) == sorted([bio.pk, to_ack.pk, to_withdraw.pk, other.pk])
 

@@ -34,7 +34,7 @@ def _keep(client, restricted):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_kit_lists_the_agency_only_procedure_only_to_those_who_may_see_it(
+def test_kit_and_check_give_the_agency_only_procedure_only_to_those_who_may_see_it(
     role, restricted, page_client
 ):
     client = page_client(role)
@@ -64,12 +64,10 @@ def test_kit_lists_the_agency_only_procedure_only_to_those_who_may_see_it(
         assert SECRET_WORD.encode() not in body and SECRET_WORD.encode() not in page.content
     if role != "anonymous":
         assert "no-store" in response["Cache-Control"]
+    _check_tells_nobody_more_than_they_may_see(role, restricted, client)
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_check_tells_nobody_more_than_they_may_see(role, restricted, page_client):
-    client = page_client(role)
-    _keep(client, restricted)
+def _check_tells_nobody_more_than_they_may_see(role, restricted, client):
     held = {str(restricted.sop.pk): restricted.published.pk}
     response = _post(client, CHECK, {"held": held})
     if role == "anonymous":
@@ -155,7 +153,7 @@ def test_a_draft_cannot_be_acknowledged_from_a_device(restricted, page_client):
         (CHECK, {"held": {str(i): i for i in range(2001)}}, "held"),
     ],
 )
-def test_bad_input_gets_a_reason_and_changes_nothing(url, data, reason, restricted, page_client):
+def test_bad_input_gets_a_reason_and_changes_nothing(url, data, reason, page_client):
     response = _post(page_client("member"), url, data)
     assert response.status_code == 400
     assert reason in response.json()["detail"]
@@ -224,7 +222,7 @@ def test_removal_from_the_agency_changes_access_and_empties_the_kit(
 
 
 @pytest.mark.parametrize("role", NON_VIEWERS)
-def test_settings_and_policy_pages_refuse_or_redirect(role, restricted, page_client, home_agency):
+def test_settings_and_policy_pages_refuse_or_redirect(role, page_client, home_agency):
     client = page_client(role)
     response = client.post(f"/offline/agency/{home_agency.code}/", {"allow_shared_devices": "on"})
     assert response.status_code == 302

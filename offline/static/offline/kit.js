@@ -19,6 +19,7 @@
   const copyKind = document.body.dataset.offlineCopy || "";
   let csrf = (document.querySelector("meta[name=csrf-token]") || {}).content || "";
   let syncing = null;
+  let enabled = false; // this device keeps a kit (the member asked for it here)
 
   const fmt = (template, values) =>
     template.replace(/%\((\w+)\)s/g, (_m, key) => (key in values ? String(values[key]) : ""));
@@ -61,6 +62,12 @@
     });
   }
 
+  async function hasDb() {
+    // Opening the database creates it: pages of a device without a kit never do.
+    if (!indexedDB.databases) return true;
+    return (await indexedDB.databases()).some((db) => db.name === DB_NAME);
+  }
+
   const all = (store) => tx(store, "readonly", (s) => s.getAll());
   const put = (store, value) => tx(store, "readwrite", (s) => s.put(value));
   const remove = (store, key) => tx(store, "readwrite", (s) => s.delete(key));
@@ -72,12 +79,26 @@
 
   const cacheName = () => PREFIX + user;
 
-  async function wipe() {
+  async function wipe(keepQueue) {
+    // keepQueue: a session that ended by itself (idle time-out) keeps the acknowledgements
+    // made offline (ids and times only, no text) to send after the next sign-in.
     if (!("caches" in window)) return;
     for (const name of await caches.keys()) {
       if (name.startsWith("frontline-kit-")) await caches.delete(name);
     }
-    await Promise.all(["entries", "queue", "meta"].map(clear));
+    if (await hasDb()) {
+      await Promise.all((keepQueue ? ["entries", "meta"] : ["entries", "queue", "meta"]).map(clear));
+    }
+    if (!keepQueue) {
+      for (const registration of await navigator.serviceWorker.getRegistrations()) {
+        await registration.unregister();
+      }
+    }
+  }
+
+  async function somethingStored() {
+    if ((await caches.keys()).some((n) => n.startsWith("frontline-kit-"))) return true;
+    return (await navigator.serviceWorker.getRegistrations()).length > 0;
   }
 
   async function dropOtherUsers() {
@@ -244,7 +265,7 @@
       form.submit();
     };
     (navigator.onLine ? flushQueue().catch(() => {}) : Promise.resolve())
-      .then(wipe)
+      .then(() => wipe(false))
       .then(done, done);
   });
 
@@ -263,7 +284,7 @@
   async function check(reconnect) {
     const session = await getJSON(d.sessionUrl);
     if (!session.user || String(session.user) !== user) {
-      await wipe();
+      await wipe(true);
       return;
     }
     csrf = session.csrf || csrf;
@@ -271,9 +292,7 @@
     let state = await getMeta();
     if (state && (String(state.user) !== user || state.access !== session.access)) {
       const hadKit = state.access && String(state.user) === user;
-      const queue = await all("queue");
-      await wipe();
-      for (const item of queue) if (String(item.user) === user) await put("queue", item);
+      await wipe(true);
       if (hadKit) notice(d.msgAccess, "access-changed");
       state = null;
     }
@@ -417,7 +436,7 @@
   // Offline: the banner, and links to what is not kept ----------------------------------------
 
   async function markLinks() {
-    if (!("caches" in window)) return;
+    if (!("caches" in window) || !(await caches.has(cacheName()))) return;
     const cache = await caches.open(cacheName());
     const keys = new Set((await cache.keys()).map((r) => new URL(r.url).pathname + new URL(r.url).search));
     document.querySelectorAll("main a[href], header a[href]").forEach((a) => {
@@ -430,6 +449,7 @@
   }
 
   async function showOffline() {
+    if (!enabled) return;
     if (copyKind === "missing") {
       banner(d.msgBannerMissing);
     } else if (copyKind) {
@@ -445,6 +465,7 @@
 
   function online() {
     if (!copyKind) banner("");
+    if (!enabled) return;
     document.querySelectorAll("a.not-kept").forEach((a) => a.classList.remove("not-kept"));
     if (copyKind) {
       // This page is the kept copy: the live page replaces it, then the check runs there.
@@ -463,9 +484,9 @@
       if (status) status.textContent = d.msgNoStorage;
       return;
     }
-    navigator.serviceWorker.register(d.swUrl, { scope: "/" }).catch((e) => console.warn(e));
     if (!user) {
-      await wipe(); // signed out (or another tab signed out): nothing stays on the device
+      // Signed out here or in another tab, or the session ended: no page stays on the device.
+      if (await somethingStored()) await wipe(true);
       return;
     }
     wireSearch();
@@ -482,14 +503,26 @@
     }
     window.addEventListener("offline", showOffline);
     window.addEventListener("online", online);
+    const dirty = sessionStorage.getItem(DIRTY);
+    const asked = dirty || document.getElementById("kit-on-device") || copyKind;
+    if (!asked && !(await hasDb())) return;
     await showQueued();
     showDevice();
+    const state = await getMeta();
+    // A device keeps nothing until its member asks (Keep offline, or the kit page): a phone
+    // on a weak link does not download the kit at every sign-in.
+    enabled = Boolean(state || dirty || document.getElementById("kit-on-device") || copyKind);
+    if (!enabled) return;
+    navigator.serviceWorker.register(d.swUrl, { scope: "/" }).catch((e) => console.warn(e));
+    navigator.serviceWorker.ready.then((registration) => {
+      if (!navigator.serviceWorker.controller && registration.active) {
+        registration.active.postMessage("claim");
+      }
+    });
     if (copyKind || !navigator.onLine) {
       showOffline();
       return;
     }
-    const state = await getMeta();
-    const dirty = sessionStorage.getItem(DIRTY);
     const stale = !state || Date.now() - Date.parse(state.checkedAt) > CHECK_EVERY_MS;
     if (dirty || stale || (await all("queue")).length) sync(dirty === "reconnect");
   }

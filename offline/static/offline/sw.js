@@ -24,6 +24,11 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// A page that loaded while this worker was still installing asks to be taken over.
+self.addEventListener("message", (event) => {
+  if (event.data === "claim") event.waitUntil(self.clients.claim());
+});
+
 async function kitCache() {
   const names = (await caches.keys()).filter((n) => n.startsWith(PREFIX));
   return names.length === 1 ? caches.open(names[0]) : null;
