@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import RedirectView
 
 from frontline import auth_views, locale
+from offline import views as offline_views
 from sops.home import home
 
 
@@ -20,6 +21,9 @@ class FaviconView(RedirectView):
 urlpatterns = [
     path("", home, name="home"),
     path("favicon.ico", require_GET(FaviconView.as_view())),
+    # At the root so the service worker's scope is the whole site.
+    path("sw.js", offline_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline_views.manifest, name="web_manifest"),
     path("accounts/login/", auth_views.SignInView.as_view(), name="login"),
     path(
         "accounts/password_reset/",
@@ -52,6 +56,7 @@ urlpatterns = [
     path("sops/", include("sops.urls")),
     path("notifications/", include("notifications.urls")),
     path("search/", include("search.urls")),
+    path("offline/", include("offline.urls")),
     path("", include("network.urls")),
 ]
 # MEDIA_ROOT is never served as static files, not even in DEBUG: attachments go through
