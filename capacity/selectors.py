@@ -377,9 +377,11 @@ def delivery_list(*, filters: dict) -> QuerySet[EquipmentDelivery]:
     return qs.order_by("-date", "pk")
 
 
-def regulation_list(*, filters: dict) -> QuerySet[Regulation]:
+def regulation_list(*, user, filters: dict) -> QuerySet[Regulation]:
+    """The register (public); the SOPs it links to only as far as ``user`` may see them."""
+    sops = SOP.objects.filter(visible_sops_q(user)).distinct().order_by("reference")
     qs = Regulation.objects.select_related("country", "language").prefetch_related(
-        "indicators", "sops"
+        "indicators", Prefetch("sops", sops)
     )
     if filters.get("country"):
         qs = qs.filter(country_id=filters["country"])
