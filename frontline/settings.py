@@ -246,6 +246,13 @@ SPECTACULAR_SETTINGS = {
         "AgencyKindEnum": "network.models.Agency.Kind",
         "TopicKindEnum": "network.models.Topic.Kind",
         "SubscriptionKindEnum": "notifications.models.Subscription.Kind",
+        # The names these had before capacity added its own "status" and "level" enums.
+        "StatusEnum": "sops.models.SOPVersion.Status",
+        "LevelEnum": "notifications.models.Subscription.Level",
+        "AssessmentStatusEnum": "capacity.models.Assessment.Status",
+        "NeedStatusEnum": "capacity.models.Need.Status",
+        "RegulationStatusEnum": "capacity.models.Regulation.Status",
+        "CapacityLevelEnum": "capacity.models.Level",
     },
 }
 
