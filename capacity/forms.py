@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from capacity.models import TLP, Assessment, EquipmentDelivery, Level, Need, Regulation
@@ -110,13 +111,16 @@ class SubmitForm(forms.Form):
 
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        outside = assessed_agency_ids(assessment)
-        staff = get_user_model().objects.filter(is_staff=True, is_active=True)
-        others = _people().exclude(
-            expert__memberships__agency_id__in=outside,
-            expert__memberships__status=Membership.Status.APPROVED,
+        inside = Membership.objects.filter(
+            agency_id__in=assessed_agency_ids(assessment), status=Membership.Status.APPROVED
+        ).values("expert__user_id")
+        others = _people().exclude(pk__in=inside).values("pk")
+        self.fields["reviewer"].queryset = (
+            get_user_model()
+            .objects.filter(Q(is_staff=True, is_active=True) | Q(pk__in=others))
+            .select_related("expert")
+            .order_by("expert__full_name", "username")
         )
-        self.fields["reviewer"].queryset = (others | staff).distinct()
 
 
 class TextForm(forms.Form):
