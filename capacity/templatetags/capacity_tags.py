@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from capacity.models import TLP, TLP_MEANING
 
@@ -32,3 +33,14 @@ def signed(value):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def level_badge(level):
+    """The level as a coloured badge; a filter, not an include: the heat map's table has
+    600 cells and an include per cell cost more than the rest of the page."""
+    if level:
+        return format_html('<span class="level level-{}">{}</span>', level, level)
+    return format_html(
+        '<span class="level level-none" title="{}">–</span>', gettext("Not assessed")
+    )
