@@ -104,6 +104,7 @@ def measure(client, url: str, runs: int) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--profile", metavar="URL", help="cProfile one request of URL")
     args = parser.parse_args()
 
     import django
@@ -136,6 +137,15 @@ def main() -> None:
         ):
             p50, p95, queries = measure(client, url, args.runs)
             print(f"{label:<34} {p50:8.1f} {p95:8.1f} {queries:8d}")
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            client.get(args.profile.replace("COUNTRY", country.code))
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
         print("target: p95 ≤ 150 ms for the heat map and the country page")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

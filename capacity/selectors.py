@@ -165,7 +165,7 @@ def heat_map(*, user, year: int | None = None, region: str | None = None) -> Hea
     assessment). A country's row comes from its country assessment, or failing that the
     latest validated agency assessment. Four queries, whatever the data's size."""
     shown = published_assessments(user)
-    years = sorted(set(shown.values_list("year", flat=True)), reverse=True)
+    years = list(shown.order_by("-year").values_list("year", flat=True).distinct())
     if year is None or year not in years:
         year = years[0] if years else None
     indicators = list(active_indicators())

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,7 +29,7 @@ from capacity.forms import (
     SubmitForm,
     TextForm,
 )
-from capacity.heatmap_svg import COLOURS, heat_map_svg
+from capacity.heatmap_svg import COLOURS, heat_map_svg, heat_map_table_body
 from capacity.models import TLP, TLP_MEANING, Assessment, EquipmentDelivery, Level, Need, Regulation
 from capacity.permissions import can_edit_assessment, can_validate
 from frontline.errors import ActionRefused
@@ -67,6 +68,9 @@ def heat_map(request):
         {
             "hm": hm,
             "svg": heat_map_svg(hm),
+            "table_body": heat_map_table_body(
+                hm, lambda code: reverse("capacity:country", args=[code])
+            ),
             "legend": _legend(),
             "regions": Region.objects.all(),
             "region": region,
