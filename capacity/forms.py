@@ -7,7 +7,16 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from capacity.models import TLP, Assessment, EquipmentDelivery, Level, Need, Regulation
+from capacity.models import (
+    TLP,
+    Assessment,
+    EquipmentDelivery,
+    Evidence,
+    Indicator,
+    Level,
+    Need,
+    Regulation,
+)
 from capacity.permissions import assessed_agency_ids
 from network.models import Agency, Membership
 from network.permissions import agencies_with_role
@@ -174,3 +183,29 @@ class NeedStatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=[(s.value, s.label) for s in Need.Status if s != Need.Status.MET], label=_("Status")
     )
+
+
+class EvidenceForm(forms.Form):
+    """Link one piece of evidence to one indicator's score."""
+
+    indicator = forms.ModelChoiceField(queryset=Indicator.objects.none(), label=_("Indicator"))
+    kind = forms.ChoiceField(choices=Evidence.Kind.choices, label=_("Kind"))
+    sop = forms.ModelChoiceField(queryset=SOP.objects.none(), required=False, label=_("Procedure"))
+    regulation = forms.ModelChoiceField(queryset=Regulation.objects.none(), required=False,
+                                        label=_("Regulation"))  # fmt: skip
+    url = forms.URLField(
+        required=False, max_length=500, label=_("Web address"), assume_scheme="https"
+    )
+    label = forms.CharField(required=False, max_length=200, label=_("Label"))
+
+    def __init__(self, *args, assessment, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(scores__assessment=assessment)
+        self.fields["sop"].queryset = (
+            SOP.objects.filter(visible_sops_q(user), current_version__isnull=False)
+            .distinct()
+            .order_by("reference")
+        )
+        self.fields["regulation"].queryset = Regulation.objects.filter(
+            country_id=assessment.country_id
+        )

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/comment/", views.assessment_comment, name="assessment_comment"),
     path("assessments/<int:pk>/needs/", views.need_add, name="need_add"),
+    path("assessments/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
     path("needs/", views.need_list, name="needs"),
     path("needs/<int:pk>/met/", views.need_met, name="need_met"),
     path("needs/<int:pk>/status/", views.need_status, name="need_status"),

@@ -21,6 +21,7 @@ from capacity import exports, selectors, services
 from capacity.forms import (
     AssessmentSharingForm,
     AssessmentStartForm,
+    EvidenceForm,
     NeedForm,
     NeedMetForm,
     NeedStatusForm,
@@ -144,6 +145,7 @@ def assessment_detail(request, pk: int):
         "need_form": NeedForm(initial={"tlp": a.tlp}) if editable else None,
         "review_form": OptionalTextForm() if reviewing else None,
         "comment_form": TextForm() if (editable or reviewing) else None,
+        "evidence_form": EvidenceForm(assessment=a, user=request.user) if editable else None,
     }
     return render(request, "capacity/assessment.html", context)
 
@@ -268,6 +270,32 @@ def assessment_comment(request, pk: int):
             by=request.user, assessment=a, text=request.POST.get("text", "")
         ),
         _("Comment added."),
+        a.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk: int):
+    a = _assessment_or_404(request, pk)
+    form = EvidenceForm(request.POST, assessment=a, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Choose the indicator, the kind of evidence and what it is."))
+        return redirect(a)
+    data = form.cleaned_data
+    score = a.scores.get(indicator=data["indicator"])
+    return _act(
+        request,
+        lambda: services.evidence_add(
+            by=request.user,
+            score=score,
+            kind=data["kind"],
+            sop=data["sop"],
+            regulation=data["regulation"],
+            url=data["url"] or "",
+            label=data["label"],
+        ),  # fmt: skip
+        _("Evidence linked."),
         a.get_absolute_url(),
     )
 

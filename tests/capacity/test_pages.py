@@ -120,3 +120,39 @@ def test_heat_map_and_country_queries_do_not_grow(
         assert client.get("/capacity/").status_code == 200
     with django_assert_max_num_queries(len(small_country)):
         assert client.get("/capacity/countries/RS/").status_code == 200
+
+
+def test_evidence_is_linked_and_shown_only_as_far_as_the_reader_may_see(
+    client_for, make_assessment, make_sop, editor, outsider, member, indicators
+):
+    from sops.models import SOP
+
+    sop = make_sop("SEC-9", visibility=SOP.Visibility.AGENCY).sop
+    a = make_assessment(validate=False)
+    client = client_for(editor)
+    indicator = indicators[0]
+    for data in (
+        {"indicator": indicator.pk, "kind": "sop", "sop": sop.pk, "label": "Sealed-sample SOP"},
+        {
+            "indicator": indicator.pk,
+            "kind": "url",
+            "url": "https://example.org/report.pdf",
+            "label": "Mission report",
+        },
+    ):
+        assert client.post(f"/capacity/assessments/{a.pk}/evidence/", data).status_code == 302
+    bad = client.post(
+        f"/capacity/assessments/{a.pk}/evidence/",
+        {"indicator": indicator.pk, "kind": "url", "url": ""},
+        follow=True,
+    )
+    assert "https://" in bad.content.decode()
+    assert a.scores.get(indicator=indicator).evidence.count() == 2
+    from capacity import services
+
+    services.assessment_submit(by=editor, assessment=a, reviewer=outsider)
+    services.assessment_validate(by=outsider, assessment=a)
+    mine = client_for(member).get(f"/capacity/assessments/{a.pk}/").content.decode()
+    assert "Sealed-sample SOP" in mine and "Mission report" in mine
+    theirs = client_for(outsider).get(f"/capacity/assessments/{a.pk}/").content.decode()
+    assert "Sealed-sample SOP" not in theirs and "Mission report" in theirs
