@@ -96,6 +96,9 @@ def measure(client, url: str, runs: int) -> tuple[float, float, int]:
         assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
+    if os.environ.get("BENCH_SLOW_QUERIES"):
+        for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]:
+            print(f"    {float(q['time']) * 1000:6.1f} ms  {q['sql'][:300]}")
     times.sort()
     p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
     return statistics.median(times), p95, len(queries)
@@ -145,7 +148,9 @@ def main() -> None:
             profiler.enable()
             client.get(args.profile.replace("COUNTRY", country.code))
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(
+                "capacity|template/base|loader", 25
+            )
         print("target: p95 ≤ 150 ms for the heat map and the country page")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
