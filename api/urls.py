@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import views, views_compliance, views_me, views_network
+from api import views, views_capacity, views_compliance, views_me, views_network
 from api.docs import docs
 from api.errors import not_found
 
@@ -77,5 +77,21 @@ urlpatterns = [
     path("v1/inbox/", views_me.InboxView.as_view(), name="inbox"),
     path("v1/inbox/read-all/", views_me.InboxReadAllView.as_view(), name="inbox-read-all"),
     path("v1/inbox/<int:pk>/read/", views_me.InboxReadView.as_view(), name="inbox-read"),
+    *[
+        path(f"v1/capacity/{route}", view.as_view(), name=f"capacity-{name}")
+        for route, view, name in (
+            ("indicators/", views_capacity.IndicatorListView, "indicators"),
+            ("assessments/", views_capacity.AssessmentListView, "assessments"),
+            ("assessments/<int:pk>/", views_capacity.AssessmentDetailView, "assessment"),
+            ("assessments/<int:pk>/scores/", views_capacity.AssessmentScoreView, "score"),
+            ("assessments/<int:pk>/submit/", views_capacity.AssessmentSubmitView, "submit"),
+            ("assessments/<int:pk>/validate/", views_capacity.AssessmentValidateView, "validate"),
+            ("assessments/<int:pk>/return/", views_capacity.AssessmentReturnView, "return"),
+            ("heat-map/", views_capacity.HeatMapView, "heat-map"),
+            ("needs/", views_capacity.NeedListView, "needs"),
+            ("deliveries/", views_capacity.DeliveryListView, "deliveries"),
+            ("regulations/", views_capacity.RegulationListView, "regulations"),
+        )
+    ],
     re_path(r"", not_found),  # any other path under /api/, newlines included
 ]

@@ -35,6 +35,13 @@ class AuditEntry(models.Model):
         WEBHOOK_CREATED = "webhook.created", _("Webhook created")
         WEBHOOK_CHANGED = "webhook.changed", _("Webhook changed")
         WEBHOOK_DELETED = "webhook.deleted", _("Webhook deleted")
+        ASSESSMENT_CREATED = "assessment.created", _("Capacity assessment started")
+        ASSESSMENT_CHANGED = "assessment.changed", _("Capacity assessment changed")
+        ASSESSMENT_SUBMITTED = "assessment.submitted", _("Capacity assessment submitted")
+        ASSESSMENT_RETURNED = "assessment.returned", _("Capacity assessment returned")
+        ASSESSMENT_VALIDATED = "assessment.validated", _("Capacity assessment validated")
+        NEED_CHANGED = "need.changed", _("Capacity need changed")
+        CAPACITY_REGISTER = "capacity.register_changed", _("Capacity register changed")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "api",
     "webhooks",
     "offline",
+    "capacity",
     "frontline.apps.FrontlineConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -256,6 +257,13 @@ SPECTACULAR_SETTINGS = {
         "AgencyKindEnum": "network.models.Agency.Kind",
         "TopicKindEnum": "network.models.Topic.Kind",
         "SubscriptionKindEnum": "notifications.models.Subscription.Kind",
+        # The names these had before capacity added its own "status" and "level" enums.
+        "StatusEnum": "sops.models.SOPVersion.Status",
+        "LevelEnum": "notifications.models.Subscription.Level",
+        "AssessmentStatusEnum": "capacity.models.Assessment.Status",
+        "NeedStatusEnum": "capacity.models.Need.Status",
+        "RegulationStatusEnum": "capacity.models.Regulation.Status",
+        "CapacityLevelEnum": "capacity.models.Level",
     },
 }
 

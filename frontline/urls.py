@@ -57,6 +57,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("search/", include("search.urls")),
     path("offline/", include("offline.urls")),
+    path("capacity/", include("capacity.urls")),
     path("", include("network.urls")),
 ]
 # MEDIA_ROOT is never served as static files, not even in DEBUG: attachments go through

@@ -21,6 +21,9 @@ from sops.permissions import visible_sops_q
 from sops.rendering import plain_text
 
 TYPE_LABELS = {"sop": _("Procedures"), "expert": _("Experts"), "agency": _("Agencies")}
+# Document types other apps add (``capacity``): doctype -> function(pks, user) returning
+# the pks the database now hides. Their documents store their own "url".
+EXTRA_TYPES: dict = {}
 FACET_LABELS = {
     "type": _("Type"),
     "topic": _("Topic"),
@@ -49,6 +52,8 @@ class Hit:
 
 
 def _url(doctype: str, stored: dict) -> str:
+    if doctype in EXTRA_TYPES:
+        return stored.get("url", "")
     try:
         if doctype == "sop":
             return reverse("sops:detail", args=[stored["pk"]])
@@ -88,6 +93,9 @@ def _texts(stored: list[dict], user, terms: frozenset | None) -> tuple[dict[str,
                 "pk", "position", "bio"
             ):
                 texts[f"expert:{pk}"] = f"{position}. {bio}" if position else bio
+    for doctype, hide in EXTRA_TYPES.items():
+        if by_type.get(doctype):
+            hidden |= {f"{doctype}:{pk}" for pk in hide(by_type[doctype], user)}
     if by_type.get("agency") and terms is not None:
         for pk, description in Agency.objects.filter(pk__in=by_type["agency"]).values_list(
             "pk", "description"

@@ -104,6 +104,25 @@ SAMPLES = {
         "acknowledge_by": "2026-12-15",
         "pending_user_ids": [4],
     },
+    # capacity (registered by capacity.handlers at app start)
+    **{
+        kind: {
+            "assessment_id": 1,
+            "country": "RS",
+            "year": 2025,
+            "status": "validated",
+            "tlp": "green",
+        }
+        for kind in (
+            "assessment.created",
+            "assessment.changed",
+            "assessment.submitted",
+            "assessment.returned",
+            "assessment.validated",
+        )
+    },
+    "need.changed": {"need_id": 1, "assessment_id": 1, "status": "met"},
+    "regulation.changed": {"regulation_id": 1, "country": "RS"},
 }
 
 

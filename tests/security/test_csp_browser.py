@@ -28,6 +28,12 @@ def test_pages_render_with_no_policy_violation(live_server, new_page, sign_in, r
         "/profile/",
         "/search/?q=sealed",
         "/api/docs/",
+        "/capacity/",
+        "/capacity/countries/RS/",
+        "/capacity/needs/",
+        "/capacity/equipment/",
+        "/capacity/regulations/",
+        "/capacity/assessments/new/",
     ):
         editor.goto(f"{live_server.url}{path}")
         editor.wait_for_load_state("networkidle")

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from capacity.demo import seed_capacity
 from network.demo import DEMO_PASSWORD, seed_network
 from sops.demo import seed_sops
 from sops.demo_compliance import seed_compliance
@@ -20,6 +21,10 @@ class Command(BaseCommand):
         compliance = seed_compliance()
         self.stdout.write(
             "Demo compliance: " + ", ".join(f"{n} {name}" for name, n in compliance.items())
+        )
+        capacity = seed_capacity()
+        self.stdout.write(
+            "Demo capacities: " + ", ".join(f"{n} {name}" for name, n in capacity.items())
         )
         self.stdout.write(
             f"Demo accounts (password '{DEMO_PASSWORD}'): staff, admin, publisher, editor, "
