@@ -33,6 +33,10 @@ class AuditEntry(models.Model):
         WEBHOOK_CREATED = "webhook.created", _("Webhook created")
         WEBHOOK_CHANGED = "webhook.changed", _("Webhook changed")
         WEBHOOK_DELETED = "webhook.deleted", _("Webhook deleted")
+        ACTIVITY_CHANGED = "training.activity", _("Training or exercise changed")
+        REGISTRATION_CHANGED = "training.registration", _("Registration changed")
+        TRAINER_QUALIFIED = "training.qualified", _("Trainer qualified")
+        REPORT_CHANGED = "training.report", _("After-action report changed")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "audit",
     "api",
     "webhooks",
+    "training",
     "frontline.apps.FrontlineConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",

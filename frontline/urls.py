@@ -50,6 +50,7 @@ urlpatterns = [
     path("sops/", include("sops.urls")),
     path("notifications/", include("notifications.urls")),
     path("search/", include("search.urls")),
+    path("training/", include("training.urls")),
     path("", include("network.urls")),
 ]
 # MEDIA_ROOT is never served as static files, not even in DEBUG: attachments go through
