@@ -246,6 +246,12 @@ SPECTACULAR_SETTINGS = {
         "AgencyKindEnum": "network.models.Agency.Kind",
         "TopicKindEnum": "network.models.Topic.Kind",
         "SubscriptionKindEnum": "notifications.models.Subscription.Kind",
+        "VersionStatusEnum": "sops.models.SOPVersion.Status",
+        "ActivityKindEnum": "training.models.Activity.Kind",
+        "ActivityStatusEnum": "training.models.Activity.Status",
+        "RegistrationStatusEnum": "training.models.Registration.Status",
+        "RegistrationMarkEnum": "training.models.MARKS",
+        "CorrectiveActionStatusEnum": "training.models.CorrectiveAction.Status",
     },
 }
 

@@ -167,6 +167,14 @@ class Registration(models.Model):
         return f"{self.expert} @ {self.activity} ({self.status})"
 
 
+# What an organiser records after a registration (the API's choices).
+MARKS = [
+    (Registration.Status.CONFIRMED, _("Confirmed")),
+    (Registration.Status.ATTENDED, _("Attended")),
+    (Registration.Status.COMPLETED, _("Completed")),
+]
+
+
 class TrainerQualification(models.Model):
     """The record that makes an expert a trainer for a topic: a date and the course."""
 
