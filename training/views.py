@@ -331,7 +331,9 @@ def registration_cancel(request, pk: int):
 def report(request, pk: int):
     activity = selectors.activity_for(user=request.user, pk=pk)
     manage = can_manage_activity(request.user, activity)
-    if manage and request.method == "POST":
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied(_("Only the organisers write the after-action report."))
         return _report_post(request, activity)
     try:
         aar = selectors.report_for(user=request.user, activity=activity)
