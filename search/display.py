@@ -19,7 +19,12 @@ from sops.models import SOP
 from sops.permissions import visible_sops_q
 from sops.rendering import plain_text
 
-TYPE_LABELS = {"sop": _("Procedures"), "expert": _("Experts"), "agency": _("Agencies")}
+TYPE_LABELS = {
+    "sop": _("Procedures"),
+    "expert": _("Experts"),
+    "agency": _("Agencies"),
+    "activity": _("Trainings and exercises"),
+}
 FACET_LABELS = {
     "type": _("Type"),
     "topic": _("Topic"),
@@ -53,6 +58,8 @@ def _url(doctype: str, stored: dict) -> str:
             return reverse("sops:detail", args=[stored["pk"]])
         if doctype == "expert":
             return reverse("network:expert", args=[stored["pk"]])
+        if doctype == "activity":
+            return reverse("training:activity", args=[stored["pk"]])
         return reverse("network:agency", args=[stored["agency"]])
     except NoReverseMatch:
         return ""
@@ -87,6 +94,10 @@ def _texts(stored: list[dict], user, terms: frozenset | None) -> tuple[dict[str,
                 "pk", "position", "bio"
             ):
                 texts[f"expert:{pk}"] = f"{position}. {bio}" if position else bio
+    if by_type.get("activity"):
+        from training.search_documents import activities_hidden
+
+        hidden |= activities_hidden(by_type["activity"], user)
     if by_type.get("agency") and terms is not None:
         for pk, description in Agency.objects.filter(pk__in=by_type["agency"]).values_list(
             "pk", "description"

@@ -18,6 +18,7 @@ from training.models import Activity, CorrectiveAction, Registration
 
 DRAFT_WORD = "quokkadrill"
 FINDING = "wombatgap"
+PUBLISHED_WORD = "numbatcheck"
 DRAFT_TITLE = f"Planned {DRAFT_WORD} exercise"
 ORGANISERS = ("staff", "agency_admin", "publisher")
 
@@ -46,7 +47,11 @@ def scene(home_agency, publisher, member, outsider, make_sop, django_capture_on_
             **common,
         )
         exercise = services.activity_create(
-            by=publisher, organiser=home_agency, title="Closed table-top", kind="tabletop", **common
+            by=publisher,
+            organiser=home_agency,
+            title=f"Closed {PUBLISHED_WORD} table-top",
+            kind="tabletop",
+            **common,
         )
         services.activity_publish(by=publisher, activity=exercise)
     registration = services.registration_register(by=member, activity=exercise)
@@ -212,3 +217,17 @@ def test_certificate_is_checked_by_its_code_only(role, scene, publisher, page_cl
 def test_nobody_is_told_of_a_draft(scene, outsider):
     titles = list(Notification.objects.filter(recipient=outsider).values_list("title", flat=True))
     assert titles and not any(DRAFT_WORD in t for t in titles)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_search_finds_published_activities_for_vetted_members_and_drafts_for_nobody(
+    role, scene, page_client, api_client
+):
+    pages, api = page_client(role), api_client(role)
+    vetted = role not in ("unvetted", "anonymous")
+    for client, url in ((pages, "/search/?q="), (api, "/api/v1/search/?q=")):
+        found = client.get(url + PUBLISHED_WORD)
+        assert (f"/training/{scene.exercise.pk}/".encode() in found.content) == vetted, (role, url)
+        draft = client.get(url + DRAFT_WORD)
+        assert f"/training/{scene.draft.pk}/".encode() not in draft.content, (role, url)
+        assert DRAFT_TITLE.encode() not in draft.content, (role, url)
