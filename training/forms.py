@@ -142,7 +142,7 @@ class ActionStatusForm(forms.Form):
 
 class AddressForm(forms.Form):
     version = forms.ModelChoiceField(
-        SOPVersion.objects.none(), label=_("Revision that addresses it")
+        SOPVersion.objects.none(), label=_("Revision that addresses it"), empty_label=None
     )
 
     def __init__(self, *args, versions, **kwargs):

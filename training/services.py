@@ -310,6 +310,46 @@ def registration_nominate(
     return _register(by, _locked(activity), expert, Registration.Status.NOMINATED, agency)
 
 
+@transaction.atomic
+def registration_add(
+    *, by, activity: Activity, expert: Expert, announce: bool = True
+) -> Registration:
+    """The organiser puts a participant on the list directly (an attendance sheet, a walk-in):
+    confirmed at once, outside the registration window but never past capacity.
+    ``announce=False`` records a past attendance sheet without telling each person."""
+    activity = _locked(activity)
+    if not can_manage_activity(by, activity):
+        raise NotAllowed(_("Only the organisers add participants directly."))
+    if activity.status != Activity.Status.PUBLISHED:
+        raise Conflict(_("Publish the activity first."))
+    if not expert.memberships.filter(status=Membership.Status.APPROVED).exists():
+        raise ActionRefused(_("Only vetted members of the network can take part."))
+    existing = Registration.objects.filter(activity=activity, expert=expert).first()
+    if existing and existing.status != Registration.Status.CANCELLED:
+        raise Conflict(_("%(name)s is already registered.") % {"name": expert.full_name})
+    if activity.capacity is not None and (
+        activity.registrations.filter(status__in=Registration.ACTIVE).count() >= activity.capacity
+    ):
+        raise Conflict(_("This activity is full."))
+    registration, _created = Registration.objects.update_or_create(
+        activity=activity, expert=expert, defaults={"status": Registration.Status.CONFIRMED}
+    )
+    _audit_registration(by, registration, "added")
+    if announce:
+        _emit(
+            "registration.confirmed",
+            by,
+            activity,
+            {
+                "activity_id": activity.pk,
+                "agency_id": activity.organiser_id,
+                "registration_id": registration.pk,
+                "expert_id": expert.pk,
+            },
+        )
+    return registration
+
+
 def _locked_registration(registration: Registration) -> Registration:
     return (
         Registration.objects.select_for_update()

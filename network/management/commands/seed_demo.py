@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from network.demo import DEMO_PASSWORD, seed_network
 from sops.demo import seed_sops
 from sops.demo_compliance import seed_compliance
+from training.demo import seed_training
 
 
 class Command(BaseCommand):
@@ -20,6 +21,11 @@ class Command(BaseCommand):
         compliance = seed_compliance()
         self.stdout.write(
             "Demo compliance: " + ", ".join(f"{n} {name}" for name, n in compliance.items())
+        )
+        training = seed_training()
+        self.stdout.write(
+            "Demo trainings and exercises: "
+            + ", ".join(f"{n} {name}" for name, n in training.items())
         )
         self.stdout.write(
             f"Demo accounts (password '{DEMO_PASSWORD}'): staff, admin, publisher, editor, "
