@@ -114,3 +114,11 @@ def test_pages_render_for_a_member(client_for, make_activity, member):
         "training:calendar",
     ):
         assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_pages_speak_russian(client_for, make_activity, member):
+    make_activity(kind="field")
+    client = client_for(member)
+    page = client.get(reverse("training:list"), HTTP_ACCEPT_LANGUAGE="ru")
+    assert "Обучение и учения" in page.content.decode()
+    assert "Полевое учение" in page.content.decode()
