@@ -122,3 +122,9 @@ def test_pages_speak_russian(client_for, make_activity, member):
     page = client.get(reverse("training:list"), HTTP_ACCEPT_LANGUAGE="ru")
     assert "Обучение и учения" in page.content.decode()
     assert "Полевое учение" in page.content.decode()
+
+
+def test_sop_page_links_its_change_requests(client_for, make_sop, member):
+    sop = make_sop().sop
+    page = client_for(member).get(sop.get_absolute_url())
+    assert reverse("training:change_requests", args=[sop.pk]).encode() in page.content
