@@ -42,7 +42,7 @@ class ActivitySerializer(serializers.ModelSerializer):
     )
     countries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    language = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    language = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     sop_versions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
