@@ -17,6 +17,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.fields import CodeRelatedField
 from api.lookups import lookup, resolve
 from api.query import QuerySerializer, code_param, country_param, text_param
 from network.models import Agency, Country, Language, Topic
@@ -74,7 +75,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 class ActivityWriteSerializer(serializers.Serializer):
-    organiser = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    organiser = CodeRelatedField(slug_field="code", queryset=Agency.objects.all())
     title = serializers.CharField(max_length=300)
     kind = serializers.ChoiceField(choices=Activity.Kind.choices)
     scope = serializers.ChoiceField(choices=Activity.Scope.choices)
@@ -83,16 +84,14 @@ class ActivityWriteSerializer(serializers.Serializer):
     ends = serializers.DateField()
     place = serializers.CharField(required=False, allow_blank=True, max_length=200)
     online = serializers.BooleanField(required=False, default=False)
-    language = serializers.SlugRelatedField(
-        slug_field="code", queryset=Language.objects.all(), required=False
-    )
-    participating_agencies = serializers.SlugRelatedField(
+    language = CodeRelatedField(slug_field="code", queryset=Language.objects.all(), required=False)
+    participating_agencies = CodeRelatedField(
         slug_field="code", queryset=Agency.objects.all(), many=True, required=False
     )
-    countries = serializers.SlugRelatedField(
+    countries = CodeRelatedField(
         slug_field="code", queryset=Country.objects.all(), many=True, required=False
     )
-    topics = serializers.SlugRelatedField(
+    topics = CodeRelatedField(
         slug_field="slug", queryset=Topic.objects.all(), many=True, required=False
     )
     sop_versions = serializers.PrimaryKeyRelatedField(

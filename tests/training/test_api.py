@@ -121,3 +121,21 @@ def test_schema_lists_the_training_endpoints(client):
         "/api/v1/cascade/",
     ):
         assert path in schema["paths"], path
+
+
+def test_a_code_with_a_nul_byte_is_a_400_not_a_server_error(publisher, home_agency):
+    response = as_user(publisher).post(
+        "/api/v1/activities/",
+        {
+            "organiser": home_agency.code,
+            "title": "X",
+            "kind": "training",
+            "scope": "national",
+            "starts": "2027-04-01",
+            "ends": "2027-04-01",
+            "place": "Y",
+            "countries": ["R\x00S"],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
