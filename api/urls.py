@@ -3,7 +3,13 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import views, views_capacity, views_compliance, views_me, views_network
+from api import (
+    views,
+    views_capacity,
+    views_compliance,
+    views_me,
+    views_network,
+)
 from api.docs import docs
 from api.errors import not_found
 

@@ -42,6 +42,10 @@ class AuditEntry(models.Model):
         ASSESSMENT_VALIDATED = "assessment.validated", _("Capacity assessment validated")
         NEED_CHANGED = "need.changed", _("Capacity need changed")
         CAPACITY_REGISTER = "capacity.register_changed", _("Capacity register changed")
+        ACTIVITY_CHANGED = "training.activity", _("Training or exercise changed")
+        REGISTRATION_CHANGED = "training.registration", _("Registration changed")
+        TRAINER_QUALIFIED = "training.qualified", _("Trainer qualified")
+        REPORT_CHANGED = "training.report", _("After-action report changed")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -161,6 +161,42 @@ class SOPTranslationBehind(TypedDict):
     translated_from_id: int | None
 
 
+class ActivityEvent(TypedDict):
+    """An activity was published, changed (dates, place, procedures) or cancelled."""
+
+    activity_id: int
+    agency_id: int  # the organising agency: its webhooks and followers hear of it
+    title: str
+    starts: str
+
+
+class RegistrationConfirmed(TypedDict):
+    activity_id: int
+    agency_id: int
+    registration_id: int
+    expert_id: int
+
+
+class ActionOverdue(TypedDict):
+    """A corrective action of an after-action report passed its due date while open."""
+
+    action_id: int
+    activity_id: int
+    agency_id: int  # the owning agency
+    due: str
+
+
+class TrainingStale(TypedDict):
+    """Activities trained a version that a major revision replaced ("trained on 2.0, now 3.0")."""
+
+    sop_id: int
+    version_id: int
+    agency_id: int
+    number: str
+    activity_ids: list[int]
+    trainer_user_ids: list[int]
+
+
 EVENT_SCHEMAS: dict[str, type] = {
     "sop.changed": SOPChanged,
     "expert.joined": ExpertJoined,
@@ -179,6 +215,12 @@ EVENT_SCHEMAS: dict[str, type] = {
     "sop.translation_linked": SOPTranslationLinked,
     "sop.translation_unlinked": SOPTranslationUnlinked,
     "sop.translation_behind": SOPTranslationBehind,
+    "activity.published": ActivityEvent,
+    "activity.changed": ActivityEvent,
+    "activity.cancelled": ActivityEvent,
+    "registration.confirmed": RegistrationConfirmed,
+    "action.overdue": ActionOverdue,
+    "training.stale": TrainingStale,
 }
 
 

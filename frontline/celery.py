@@ -14,6 +14,11 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # Corrective actions of after-action reports past their due date (action.overdue), once.
+    "training-actions-overdue": {
+        "task": "training.tasks.actions_overdue",
+        "schedule": 3600.0,
+    },
     # An event whose dispatch failed (broker down, worker crash) is retried here.
     "events-redispatch-pending": {
         "task": "events.tasks.redispatch_pending",

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "webhooks",
     "offline",
     "capacity",
+    "training",
     "frontline.apps.FrontlineConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -264,6 +265,11 @@ SPECTACULAR_SETTINGS = {
         "NeedStatusEnum": "capacity.models.Need.Status",
         "RegulationStatusEnum": "capacity.models.Regulation.Status",
         "CapacityLevelEnum": "capacity.models.Level",
+        "ActivityKindEnum": "training.models.Activity.Kind",
+        "ActivityStatusEnum": "training.models.Activity.Status",
+        "RegistrationStatusEnum": "training.models.Registration.Status",
+        "RegistrationMarkEnum": "training.models.MARKS",
+        "CorrectiveActionStatusEnum": "training.models.CorrectiveAction.Status",
     },
 }
 

@@ -58,6 +58,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("offline/", include("offline.urls")),
     path("capacity/", include("capacity.urls")),
+    path("training/", include("training.urls")),
     path("", include("network.urls")),
 ]
 # MEDIA_ROOT is never served as static files, not even in DEBUG: attachments go through

@@ -20,9 +20,14 @@ from sops.models import SOP
 from sops.permissions import visible_sops_q
 from sops.rendering import plain_text
 
-TYPE_LABELS = {"sop": _("Procedures"), "expert": _("Experts"), "agency": _("Agencies")}
-# Document types other apps add (``capacity``): doctype -> function(pks, user) returning
-# the pks the database now hides. Their documents store their own "url".
+TYPE_LABELS = {
+    "sop": _("Procedures"),
+    "expert": _("Experts"),
+    "agency": _("Agencies"),
+    "activity": _("Trainings and exercises"),
+}
+# Document types other apps add (``capacity``, ``training``): doctype -> function(pks, user)
+# returning the pks the database now hides. Their documents store their own "url".
 EXTRA_TYPES: dict = {}
 FACET_LABELS = {
     "type": _("Type"),
@@ -59,6 +64,8 @@ def _url(doctype: str, stored: dict) -> str:
             return reverse("sops:detail", args=[stored["pk"]])
         if doctype == "expert":
             return reverse("network:expert", args=[stored["pk"]])
+        if doctype == "activity":
+            return reverse("training:activity", args=[stored["pk"]])
         return reverse("network:agency", args=[stored["agency"]])
     except NoReverseMatch:
         return ""
@@ -96,6 +103,10 @@ def _texts(stored: list[dict], user, terms: frozenset | None) -> tuple[dict[str,
     for doctype, hide in EXTRA_TYPES.items():
         if by_type.get(doctype):
             hidden |= {f"{doctype}:{pk}" for pk in hide(by_type[doctype], user)}
+    if by_type.get("activity"):
+        from training.search_documents import activities_hidden
+
+        hidden |= activities_hidden(by_type["activity"], user)
     if by_type.get("agency") and terms is not None:
         for pk, description in Agency.objects.filter(pk__in=by_type["agency"]).values_list(
             "pk", "description"

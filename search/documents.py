@@ -185,10 +185,24 @@ def agency_document(agency: Agency) -> dict:
     )
 
 
+def _activity_queryset():
+    from training.search_documents import activity_queryset
+
+    return activity_queryset()
+
+
+def _activity_document(activity) -> dict:
+    from training.search_documents import activity_document
+
+    return activity_document(activity, finish=_finish, join=_join)
+
+
 SOURCES = {
     "sop": (sop_queryset, sop_document),
     "expert": (expert_queryset, expert_document),
     "agency": (agency_queryset, agency_document),
+    # Trainings and exercises: built by their app (training/search_documents.py).
+    "activity": (_activity_queryset, _activity_document),
 }
 
 

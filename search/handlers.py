@@ -27,6 +27,11 @@ def expert_reindex(event: Event) -> None:
     _queue([f"expert:{event.payload['expert_id']}"])
 
 
+def activity_reindex(event: Event) -> None:
+    """activity.published, .changed, .cancelled: the activity as it is now."""
+    _queue([f"activity:{event.payload['activity_id']}"])
+
+
 # sop.adapted is not handled: an adaptation is a draft, indexed when it is published.
 HANDLERS = {
     "sop.published": sop_reindex,
@@ -36,4 +41,7 @@ HANDLERS = {
     "expert.joined": expert_reindex,
     "expert.updated": expert_reindex,
     "expert.left": expert_reindex,
+    "activity.published": activity_reindex,
+    "activity.changed": activity_reindex,
+    "activity.cancelled": activity_reindex,
 }

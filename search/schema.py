@@ -13,7 +13,7 @@ from search.analysis import (
 
 SCHEMA_VERSION = 2
 
-DOC_TYPES = ("sop", "expert", "agency")
+DOC_TYPES = ("sop", "expert", "agency", "activity")
 # Facets a user can narrow by: index field -> query-string parameter.
 FACETS = ("type", "topic", "category", "country", "agency", "language")
 FACET_FIELDS = {

@@ -123,6 +123,26 @@ SAMPLES = {
     },
     "need.changed": {"need_id": 1, "assessment_id": 1, "status": "met"},
     "regulation.changed": {"regulation_id": 1, "country": "RS"},
+    # trainings (training.handlers)
+    **{
+        kind: {"activity_id": 1, "agency_id": 3, "title": "Table-top", "starts": "2027-03-01"}
+        for kind in ("activity.published", "activity.changed", "activity.cancelled")
+    },
+    "registration.confirmed": {
+        "activity_id": 1,
+        "agency_id": 3,
+        "registration_id": 2,
+        "expert_id": 4,
+    },
+    "action.overdue": {"action_id": 1, "activity_id": 2, "agency_id": 3, "due": "2027-01-31"},
+    "training.stale": {
+        "sop_id": 1,
+        "version_id": 2,
+        "agency_id": 3,
+        "number": "3.0",
+        "activity_ids": [4],
+        "trainer_user_ids": [5],
+    },
 }
 
 

@@ -6,6 +6,7 @@ from capacity.demo import seed_capacity
 from network.demo import DEMO_PASSWORD, seed_network
 from sops.demo import seed_sops
 from sops.demo_compliance import seed_compliance
+from training.demo import seed_training
 
 
 class Command(BaseCommand):
@@ -25,6 +26,11 @@ class Command(BaseCommand):
         capacity = seed_capacity()
         self.stdout.write(
             "Demo capacities: " + ", ".join(f"{n} {name}" for name, n in capacity.items())
+        )
+        training = seed_training()
+        self.stdout.write(
+            "Demo trainings and exercises: "
+            + ", ".join(f"{n} {name}" for name, n in training.items())
         )
         self.stdout.write(
             f"Demo accounts (password '{DEMO_PASSWORD}'): staff, admin, publisher, editor, "
