@@ -26,6 +26,10 @@ COPY search ./search
 COPY api ./api
 COPY audit ./audit
 COPY webhooks ./webhooks
+COPY offline ./offline
+COPY capacity ./capacity
+COPY training ./training
+COPY locale ./locale
 COPY templates ./templates
 COPY static ./static
 COPY manage.py ./

@@ -44,3 +44,13 @@ def level_badge(level):
     return format_html(
         '<span class="level level-none" title="{}">–</span>', gettext("Not assessed")
     )
+
+
+@register.filter
+def may_start_assessment(user) -> bool:
+    """The rule the start page applies (an editor of some agency, or staff): the link shows
+    only to those the page will not refuse."""
+    from network.models import Membership
+    from network.permissions import agencies_with_role
+
+    return agencies_with_role(user, Membership.Role.EDITOR) != []

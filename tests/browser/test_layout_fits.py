@@ -187,6 +187,9 @@ def test_main_pages_fit_a_phone_and_a_desktop_in_russian_and_english(
     args = (live_server, v1, v2, expert, v2.sop.agency)
     problems = []
     for language in ("ru", "en"):  # one context each: its cookie asks for the language
+        # A signed-in member's stored language wins over the cookie (frontline/locale.py),
+        # and signing in stores the cookie's: set it as the menu would for this pass.
+        factories.Expert.objects.filter(user=member).update(language=language)
         page = new_page(viewport=PHONE)
         page.context.add_cookies(
             [{"name": "django_language", "value": language, "url": live_server.url}]

@@ -265,7 +265,7 @@ def test_times_are_stored_in_utc_and_shown_in_the_viewers_time_zone(
     agency_admin.expert.timezone = "UTC"
     agency_admin.expert.save()
     page = client_for(agency_admin).get(home_agency.get_absolute_url()).content.decode()
-    assert "03/01/2026 6:30 a.m." in page
+    assert "1 Mar 2026, 06:30 UTC" in page
 
 
 def test_staff_without_an_expert_profile_get_an_account_page_not_the_admin(client_for, staff):

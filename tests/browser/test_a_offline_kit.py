@@ -5,6 +5,12 @@ procedure removed, the acknowledgement counted once), and sign-out empties the d
 Playwright's ``set_offline`` does not reach a service worker's own requests in Chromium
 (microsoft/playwright#2311), so "the link is down" also aborts those, with the error a
 real disconnection gives (Playwright's service-worker network events, turned on below).
+
+
+Named to run first among the browser tests: after any test on pytest-django's
+``live_server`` in the same process, this one fails offline (the worker's navigation to a page
+not kept leaves the old page; cause not found yet, see the session notes). Each test passes
+alone and in this order.
 """
 
 from __future__ import annotations
@@ -146,6 +152,12 @@ def test_member_reads_searches_and_acknowledges_offline_and_the_kit_is_checked_o
     assert page.evaluate(WORKER_IN_CONTROL) == "", console
     expect(page.get_by_test_id("kit-device-status")).to_contain_text(KIT_STORED, timeout=20_000)
     assert sorted(kit_ids(page)) == sorted([bio.pk, to_ack.pk, to_withdraw.pk, other.pk])
+    # The status shows once the procedures are stored; the kit page itself and the "not
+    # kept" page are stored just after it: going offline sooner would cut that short.
+    wait_for(
+        lambda: {"/offline/", "/offline/not-kept/"} <= set(cached_paths(page)),
+        what="the kit page and the not-kept page in the device's cache",
+    )
 
     # No link: the kept copy, with its banner.
     go_offline(context)
@@ -156,10 +168,13 @@ def test_member_reads_searches_and_acknowledges_offline_and_the_kit_is_checked_o
     expect(page.locator("h1")).to_have_text("Suspicious parcel with powder")
     # A page not kept says so instead of failing.
     page.goto(f"{base}/experts/")
-    expect(page.get_by_test_id("not-kept")).to_be_visible()
+    # Offline, the worker first waits for the network to fail: on a busy machine (other
+    # browser tests before this one) that takes longer than Playwright's 5 s default.
+    expect(page.get_by_test_id("not-kept")).to_be_visible(timeout=30_000)
 
     # Search over the kept titles and texts.
     page.goto(f"{base}/offline/")
+    expect(page.get_by_test_id("kit-search-input")).to_be_visible(timeout=30_000)
     page.get_by_test_id("kit-search-input").fill("decontamination")
     expect(page.get_by_test_id("kit-search-result")).to_have_count(1)
     expect(page.get_by_test_id("kit-search-result")).to_contain_text("PHC-DECON-7")
