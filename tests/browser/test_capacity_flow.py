@@ -7,6 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
+from capacity.framework import seed_framework
 from capacity.models import Indicator
 from tests import factories
 
@@ -14,7 +15,10 @@ from tests import factories
 def test_agency_drafts_reviewer_validates_heat_map_changes(
     live_server, new_page, sign_in, editor, outsider, home_agency, private_index
 ):
+    # A transactional test before this one flushed the rows the migration seeded.
+    seed_framework(Indicator)
     indicators = list(Indicator.objects.filter(retired__isnull=True))
+    assert indicators
     author = sign_in(new_page(), "editor", factories.PASSWORD)
     author.goto(f"{live_server.url}/capacity/assessments/new/")
     author.select_option("#id_lead_agency", str(home_agency.pk))

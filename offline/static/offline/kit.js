@@ -463,7 +463,14 @@
     markLinks();
   }
 
-  function online() {
+  async function online() {
+    // "online" is the browser's hint, not proof that the server answers (a weak link, or
+    // Chromium's network emulation): ask it first, and stay offline if it does not answer.
+    try {
+      await fetch(d.sessionUrl, { credentials: "same-origin", cache: "no-store" });
+    } catch (error) {
+      return;
+    }
     if (!copyKind) banner("");
     if (!enabled) return;
     document.querySelectorAll("a.not-kept").forEach((a) => a.classList.remove("not-kept"));

@@ -6,11 +6,6 @@ Playwright's ``set_offline`` does not reach a service worker's own requests in C
 (microsoft/playwright#2311), so "the link is down" also aborts those, with the error a
 real disconnection gives (Playwright's service-worker network events, turned on below).
 
-
-Named to run first among the browser tests: after any test on pytest-django's
-``live_server`` in the same process, this one fails offline (the worker's navigation to a page
-not kept leaves the old page; cause not found yet, see the session notes). Each test passes
-alone and in this order.
 """
 
 from __future__ import annotations
@@ -168,13 +163,10 @@ def test_member_reads_searches_and_acknowledges_offline_and_the_kit_is_checked_o
     expect(page.locator("h1")).to_have_text("Suspicious parcel with powder")
     # A page not kept says so instead of failing.
     page.goto(f"{base}/experts/")
-    # Offline, the worker first waits for the network to fail: on a busy machine (other
-    # browser tests before this one) that takes longer than Playwright's 5 s default.
-    expect(page.get_by_test_id("not-kept")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("not-kept")).to_be_visible()
 
     # Search over the kept titles and texts.
     page.goto(f"{base}/offline/")
-    expect(page.get_by_test_id("kit-search-input")).to_be_visible(timeout=30_000)
     page.get_by_test_id("kit-search-input").fill("decontamination")
     expect(page.get_by_test_id("kit-search-result")).to_have_count(1)
     expect(page.get_by_test_id("kit-search-result")).to_contain_text("PHC-DECON-7")
@@ -217,13 +209,15 @@ def test_member_reads_searches_and_acknowledges_offline_and_the_kit_is_checked_o
     expect(page.get_by_test_id("offline-banner")).to_be_visible()
     expect(page.locator("main")).to_contain_text("2.0")
     go_online(context)
+    # Back online, the kept copy asks the server, then makes way for the live page.
+    expect(page.get_by_test_id("offline-banner")).to_be_hidden()
 
     # Sign-out empties the device.
     page.goto(f"{base}/offline/")
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_test_id("signed-in-user")).to_have_count(0)
-    assert cached_paths(page) == []
-    assert kit_ids(page) == []
+    # The device is emptied as the signed-out page starts: wait for it, not for a moment.
+    wait_for(lambda: cached_paths(page) == [] and kit_ids(page) == [], what="an empty device")
 
 
 pytestmark = pytest.mark.browser
