@@ -9,6 +9,7 @@ from api import (
     views_compliance,
     views_me,
     views_network,
+    views_training,
 )
 from api.docs import docs
 from api.errors import not_found
@@ -99,5 +100,52 @@ urlpatterns = [
             ("regulations/", views_capacity.RegulationListView, "regulations"),
         )
     ],
+    path("v1/activities/", views_training.ActivityListView.as_view(), name="activity-list"),
+    path(
+        "v1/activities/<int:pk>/",
+        views_training.ActivityDetailView.as_view(),
+        name="activity-detail",
+    ),
+    path(
+        "v1/activities/<int:pk>/publish/",
+        views_training.ActivityPublishView.as_view(),
+        name="activity-publish",
+    ),
+    path(
+        "v1/activities/<int:pk>/cancel/",
+        views_training.ActivityCancelView.as_view(),
+        name="activity-cancel",
+    ),
+    path(
+        "v1/activities/<int:pk>/register/",
+        views_training.ActivityRegisterView.as_view(),
+        name="activity-register",
+    ),
+    path(
+        "v1/activities/<int:pk>/registrations/",
+        views_training.ActivityRegistrationsView.as_view(),
+        name="activity-registrations",
+    ),
+    path(
+        "v1/activities/<int:pk>/report/",
+        views_training.ActivityReportView.as_view(),
+        name="activity-report",
+    ),
+    path(
+        "v1/registrations/<int:pk>/mark/",
+        views_training.RegistrationMarkView.as_view(),
+        name="registration-mark",
+    ),
+    path(
+        "v1/corrective-actions/<int:pk>/",
+        views_training.ActionUpdateView.as_view(),
+        name="corrective-action-update",
+    ),
+    path(
+        "v1/corrective-actions/<int:pk>/address/",
+        views_training.ActionAddressView.as_view(),
+        name="corrective-action-address",
+    ),
+    path("v1/cascade/", views_training.CascadeView.as_view(), name="cascade"),
     re_path(r"", not_found),  # any other path under /api/, newlines included
 ]
