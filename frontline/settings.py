@@ -265,6 +265,8 @@ SPECTACULAR_SETTINGS = {
         "NeedStatusEnum": "capacity.models.Need.Status",
         "RegulationStatusEnum": "capacity.models.Regulation.Status",
         "CapacityLevelEnum": "capacity.models.Level",
+        "AssessmentScopeEnum": "capacity.models.Assessment.Scope",
+        "ActivityScopeEnum": "training.models.Activity.Scope",
         "ActivityKindEnum": "training.models.Activity.Kind",
         "ActivityStatusEnum": "training.models.Activity.Status",
         "RegistrationStatusEnum": "training.models.Registration.Status",
