@@ -13,6 +13,8 @@ own database (``BENCH_DATABASE_URL``, default ``frontline_bench``) and uses Redi
    Redis pub/sub -> daphne -> socket). p50 / p95 / p99 / max over all rounds.
 2. Fan-out: one SOP with F followers; the notifications handler's own run (recipients
    resolved, F rows created, F pushes sent), from the worker's HandlerRun timestamps.
+3. The floor, in the same run: a bare Redis PUBLISH to N subscribers (``RedisFloor``),
+   so the ratio of the latency to what the machine's pub/sub alone costs is visible.
 """
 
 from __future__ import annotations
@@ -212,6 +214,64 @@ class Clients:
         self.run(close_all())
 
 
+class RedisFloor:
+    """The floor: a bare Redis PUBLISH to N subscribers, no Django, daphne or WebSocket.
+
+    N subscriber connections listen in the clients' event loop (as the N tabs do); the
+    publisher, in this thread, sends one message of a notification's size to each in
+    one pipeline, as the worker's push does. Time from the pipeline's start to each
+    receipt.
+    """
+
+    PAYLOAD = json.dumps({"type": "notification.new", "notification": {"text": "x" * 300}})
+
+    def __init__(self, clients: Clients, size: int):
+        self.clients, self.size, self.subs = clients, size, []
+
+    async def _subscribe(self):
+        import redis.asyncio as aioredis
+
+        for i in range(self.size):
+            pubsub = aioredis.Redis.from_url(REDIS_URL).pubsub()
+            await pubsub.subscribe(f"bench-floor-{i}")
+            self.subs.append(pubsub)
+
+    async def _listen(self, pubsub, arrivals: list[float]):
+        while True:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=30)
+            if message is not None:
+                arrivals.append(time.perf_counter())
+                return
+
+    def rounds(self, rounds: int) -> list[float]:
+        import redis
+
+        self.clients.run(self._subscribe())
+        publisher = redis.Redis.from_url(REDIS_URL)
+        samples = []
+        for _ in range(rounds):
+            arrivals: list[float] = []
+            listening = [
+                asyncio.run_coroutine_threadsafe(self._listen(s, arrivals), self.clients.loop)
+                for s in self.subs
+            ]
+            time.sleep(0.2)
+            start = time.perf_counter()
+            pipe = publisher.pipeline(transaction=False)
+            for i in range(self.size):
+                pipe.publish(f"bench-floor-{i}", self.PAYLOAD)
+            pipe.execute()
+            for future in listening:
+                future.result(60)
+            samples.extend(a - start for a in arrivals)
+        self.clients.run(self._close())
+        return samples
+
+    async def _close(self):
+        for pubsub in self.subs:
+            await pubsub.aclose()
+
+
 def publish_revision(sop, publisher, n: int) -> float:
     """Publish a minor revision; returns perf_counter() at its commit."""
     from django.db import transaction
@@ -334,7 +394,13 @@ def main() -> None:
                   f"   handler done (median) {ms(statistics.median(handled))}"
                   f"   CPU s/round: worker {cpu[0]:.2f} daphne {sum(cpu[1:-1]):.2f} "
                   f"clients+publisher {cpu[2]:.2f}")  # fmt: skip
-        fan_out(publisher, readers, args.followers)
+        print(f"\nfloor: a bare Redis PUBLISH to N subscribers ({args.rounds} rounds each, ms)")
+        for size in sizes:
+            floor = RedisFloor(clients, size).rounds(args.rounds)
+            print(f"{size:>6} {ms(pct(floor, 50))} {ms(pct(floor, 95))} "
+                  f"{ms(pct(floor, 99))} {ms(max(floor))}")  # fmt: skip
+        if args.followers:
+            fan_out(publisher, readers, args.followers)
     finally:
         clients.close()
         for p in processes:

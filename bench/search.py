@@ -138,7 +138,7 @@ def build_data(args, rng, paras):
     versions_old, versions_new = [], []
     for sop in sops:
         text = make_text(rng, paras, args.words)
-        title = " ".join(text.split()[:8])
+        title = " ".join(text.split()[:8])[:200]  # a corpus line can lack spaces
         old = "\n\n".join(p for j, p in enumerate(text.split("\n\n")) if j % 4 != 1)
         versions_old.append(
             SOPVersion(

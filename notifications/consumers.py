@@ -26,18 +26,17 @@ MAX_ID = 2**63 - 1
 
 
 @database_sync_to_async
-def _may_connect(user, session) -> bool:
-    return is_vetted(user) and session_passed_second_factor(user, session)
+def _admission(user, session) -> str | None:
+    """The reader's language if this user may connect, else None: one trip to the
+    database thread, which all sockets share (a thousand tabs reconnect at once)."""
+    if not (is_vetted(user) and session_passed_second_factor(user, session)):
+        return None
+    return delivery_language(language_of(user))
 
 
 @database_sync_to_async
 def _unread(user) -> int:
     return selectors.unread_count(user=user)
-
-
-@database_sync_to_async
-def _language(user) -> str:
-    return delivery_language(language_of(user))
 
 
 @database_sync_to_async
@@ -53,16 +52,15 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         user = self.scope.get("user")
-        if (
-            user is None
-            or not user.is_authenticated
-            or not await _may_connect(user, self.scope.get("session"))
-        ):
+        language = None
+        if user is not None and user.is_authenticated:
+            language = await _admission(user, self.scope.get("session"))
+        if language is None:
             await self.close(code=4403)
             return
         self.user = user
         # The tab's reader's language, for what this socket writes (catch-up, errors).
-        self.language = await _language(user)
+        self.language = language
         self.group = push.group_name(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()

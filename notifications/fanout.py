@@ -232,12 +232,14 @@ def _deliver(common: dict, params: dict, rows: list[NewRow]) -> None:
             "created": common["created"].isoformat(),
             "read": False,
         }
-        written: dict[tuple[str, bool], str] = {}
+        written: dict[tuple[str | None, bool], str] = {}
 
         def text(language: str | None, acknowledge: bool) -> str:
-            key = (delivery_language(language), acknowledge)
+            # Keyed by the stored choice: resolving it per recipient cost more than
+            # the rest of the push (10,000 settings lookups).
+            key = (language, acknowledge)
             if key not in written:
-                with translation.override(key[0]):
+                with translation.override(delivery_language(language)):
                     written[key] = render_text(common["kind"], {**params, "ack": acknowledge})
             return written[key]
 

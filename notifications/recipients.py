@@ -24,7 +24,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from network.models import Country, Expert, Membership
 from notifications.models import Subscription
@@ -133,6 +135,11 @@ def visible_to(sop: SOP, user_ids) -> set[int]:
     user_ids = list(user_ids)
     allowed: set[int] = set()
     viewers = users_who_can_view(sop)
+    if connection.vendor == "postgresql":
+        # One array parameter: an IN list of 10,000 ids cost Django and psycopg a
+        # conversion per element (about 0.4 s of a 10,000-follower fan-out).
+        ids = RawSQL("SELECT unnest(%s::bigint[])", (user_ids,))
+        return set(viewers.filter(pk__in=ids).values_list("pk", flat=True))
     for i in range(0, len(user_ids), VISIBILITY_CHUNK):
         chunk = user_ids[i : i + VISIBILITY_CHUNK]
         allowed.update(viewers.filter(pk__in=chunk).values_list("pk", flat=True))

@@ -9,10 +9,15 @@ from notifications.models import Mail, Notification
 
 
 def next_morning(hour: int = 7):
-    """The next ``hour``:00 UTC after now: a time the digest of UTC users goes out."""
+    """``hour``:00 UTC of the first morning whose digest holds what arrives now.
+
+    That is today's only before 06:00 UTC (the digest cut-off); from 06:00 on, what
+    arrives waits for tomorrow's (a test run between 06:00 and 07:00 found it).
+    """
     now = timezone.now()
+    cutoff = now.replace(hour=emails.DIGEST_HOUR, minute=0, second=0, microsecond=0)
     morning = now.replace(hour=hour, minute=0, second=0, microsecond=0)
-    return morning if morning > now else morning + timedelta(days=1)
+    return morning if now < cutoff else morning + timedelta(days=1)
 
 
 def test_email_now_sends_one_mail_with_text_html_and_unsubscribe(
