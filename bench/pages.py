@@ -18,7 +18,6 @@ Weights are the bytes transferred (Lighthouse's ``total-byte-weight``), headers 
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import json
 import os
 import re
@@ -34,6 +33,9 @@ from pathlib import Path
 import common  # noqa: E402  (bench/common.py)
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.append(str(ROOT))  # after bench/: its common.py, and the root's tests package
+from tests import http_client  # noqa: E402  (the standard library only)
+
 LIGHTHOUSE = "lighthouse@12.2.3"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "frontline-lighthouse"
 CHROMIUM = os.environ.get("FRONTLINE_CHROMIUM", "/usr/bin/chromium")
@@ -70,21 +72,10 @@ def start_make_run(port: int, var_dir: Path, log: Path) -> subprocess.Popen:
 
 def sign_in(base: str) -> str:
     """The Cookie header of a signed-in demo member (to find the pages to measure)."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/accounts/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token, "username": USER, "password": PASSWORD}
-    ).encode()
-    request = urllib.request.Request(
-        f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"}
-    )
-    opener.open(request).read()
-    cookies = {c.name: c.value for c in jar}
-    if "sessionid" not in cookies:
-        raise SystemExit(f"could not sign in as {USER}")
-    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+    try:
+        return http_client.sign_in(base, USER, PASSWORD)
+    except RuntimeError as exc:
+        raise SystemExit(f"could not sign in as {USER}: {exc}") from None
 
 
 def put_cookies(port: int, base: str, cookie: str) -> None:

@@ -17,9 +17,8 @@ from capacity.models import (
     Need,
     Regulation,
 )
-from capacity.permissions import assessed_agency_ids
+from capacity.permissions import assessed_agency_ids, draftable_agency_ids
 from network.models import Agency, Membership
-from network.permissions import agencies_with_role
 from sops.models import SOP
 from sops.permissions import visible_sops_q
 
@@ -64,7 +63,7 @@ class AssessmentStartForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        ids = agencies_with_role(user, Membership.Role.EDITOR)
+        ids = draftable_agency_ids(user)
         mine = Agency.objects.all() if ids is None else Agency.objects.filter(pk__in=ids)
         self.fields["lead_agency"].queryset = mine.select_related("country")
         countries = mine.values("country_id")

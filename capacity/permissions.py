@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from network.models import Agency, Membership
-from network.permissions import approved_roles, has_role, is_vetted
+from network.permissions import agencies_with_role, approved_roles, has_role, is_vetted
 
 
 def assessed_agency_ids(assessment) -> set[int]:
@@ -13,6 +13,17 @@ def assessed_agency_ids(assessment) -> set[int]:
 def can_draft_for(user, agency: Agency | int) -> bool:
     """Editors (and publishers, admins) of an agency draft its assessments."""
     return has_role(user, agency, Membership.Role.EDITOR)
+
+
+def draftable_agency_ids(user) -> list[int] | None:
+    """Agencies whose assessments ``user`` may start (``can_draft_for`` each): ids, None for
+    every agency (staff), [] none."""
+    return agencies_with_role(user, Membership.Role.EDITOR)
+
+
+def can_start_assessment(user) -> bool:
+    """An editor of some agency, or staff: who may open the start page (and see its link)."""
+    return draftable_agency_ids(user) != []
 
 
 def can_edit_assessment(user, assessment) -> bool:

@@ -1,7 +1,7 @@
 """Search documents for regulations (public) and validated assessments (by their label).
 
-Registered into ``search`` at app start, so the index, its rebuild and its consistency
-check (``search_check``) treat them like SOPs. A TLP:RED or unvalidated assessment is
+Registered in ``search.registry``, so the index, its rebuild and its consistency check
+(``search_check``) treat them like SOPs. A TLP:RED or unvalidated assessment is
 never indexed; the others carry the index's visibility terms from
 ``capacity.selectors.search_visibility``, and shown hits are checked once more against
 ``visible_assessments`` (the one rule).
@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from capacity.models import TLP, Assessment, Regulation
 from capacity.selectors import search_visibility, visible_assessments
+from search import registry
+from search.analysis import distinct_words, family
+from search.documents import finish, join
 
 
 def regulation_queryset() -> QuerySet[Regulation]:
@@ -22,9 +25,6 @@ def regulation_queryset() -> QuerySet[Regulation]:
 
 
 def regulation_document(r: Regulation) -> dict:
-    from search.analysis import distinct_words, family
-    from search.documents import _finish
-
     fam = family(r.language_id)
     doc = {
         "key": f"regulation:{r.pk}",
@@ -45,7 +45,7 @@ def regulation_document(r: Regulation) -> dict:
     }
     if fam != "en":
         doc[f"title_{fam}"] = r.title_original
-    return _finish(doc)
+    return finish(doc)
 
 
 def assessment_queryset() -> QuerySet[Assessment]:
@@ -59,12 +59,10 @@ def assessment_queryset() -> QuerySet[Assessment]:
 
 
 def assessment_document(a: Assessment) -> dict:
-    from search.documents import _finish, _join
-
     visibility, allowed = search_visibility(a)
     title = str(_("Capacity assessment %(year)s: %(who)s")) % {"year": a.year, "who": a}
     agencies = list(a.agencies.all())
-    return _finish(
+    return finish(
         {
             "key": f"assessment:{a.pk}",
             "doctype": "assessment",
@@ -78,26 +76,44 @@ def assessment_document(a: Assessment) -> dict:
             "meta": " ".join([a.country.name, a.country.region.name, *(x.name for x in agencies)]),
             "country": a.country_id,
             "region": a.country.region.code,
-            "agency": _join(x.code for x in agencies),
+            "agency": join(x.code for x in agencies),
             "visibility": visibility,
-            "allowed": _join(allowed),
+            "allowed": join(allowed),
             "date": a.validated,
             "complete": title,
         }
     )
 
 
-def hidden_assessments(pks: list[int], user) -> set[int]:
-    shown = set(visible_assessments(user).filter(pk__in=pks).values_list("pk", flat=True))
-    return set(pks) - shown
+def assessments_shown(pks: list[int], user, terms: frozenset | None) -> dict[int, str]:
+    """The hits ``user`` may see now (``visible_assessments``); no snippets."""
+    shown = visible_assessments(user).filter(pk__in=pks).values_list("pk", flat=True)
+    return dict.fromkeys(shown, "")
 
 
-def register() -> None:
-    from search import display, documents
-
-    documents.SOURCES.setdefault("regulation", (regulation_queryset, regulation_document))
-    documents.SOURCES.setdefault("assessment", (assessment_queryset, assessment_document))
-    display.TYPE_LABELS.setdefault("regulation", _("Regulations"))
-    display.TYPE_LABELS.setdefault("assessment", _("Capacity assessments"))
-    display.EXTRA_TYPES.setdefault("regulation", (lambda pks, user: set()))
-    display.EXTRA_TYPES.setdefault("assessment", hidden_assessments)
+registry.register(
+    registry.DocType(
+        name="regulation",
+        label=_("Regulations"),
+        queryset=regulation_queryset,
+        document=regulation_document,
+        shown=registry.shown_to_everyone,
+        reindex_on={"regulation.changed": "regulation_id"},
+        position=50,
+    )
+)
+registry.register(
+    registry.DocType(
+        name="assessment",
+        label=_("Capacity assessments"),
+        queryset=assessment_queryset,
+        document=assessment_document,
+        shown=assessments_shown,
+        # A validated assessment enters search; any other move may take one out.
+        reindex_on={
+            kind: "assessment_id"
+            for kind in ("assessment.validated", "assessment.changed", "assessment.returned")
+        },
+        position=60,
+    )
+)

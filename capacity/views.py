@@ -32,7 +32,7 @@ from capacity.forms import (
 )
 from capacity.heatmap_svg import COLOURS, heat_map_svg, heat_map_table_body
 from capacity.models import TLP, TLP_MEANING, Assessment, EquipmentDelivery, Level, Need, Regulation
-from capacity.permissions import can_edit_assessment, can_validate
+from capacity.permissions import can_edit_assessment, can_start_assessment, can_validate
 from frontline.errors import ActionRefused
 from network.models import Country, Region
 
@@ -152,9 +152,9 @@ def assessment_detail(request, pk: int):
 
 @login_required
 def assessment_start(request):
-    form = AssessmentStartForm(request.POST or None, user=request.user)
-    if not form.fields["lead_agency"].queryset.exists():
+    if not can_start_assessment(request.user):
         raise PermissionDenied(_("Only editors of an agency start its assessment."))
+    form = AssessmentStartForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             a = services.assessment_start(by=request.user, **form.cleaned_data)

@@ -16,7 +16,6 @@ What it does, all on this machine:
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import json
 import os
 import re
@@ -32,6 +31,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.http_client import sign_in  # noqa: E402  (the standard library only)
+
 BIN = Path(sys.executable).parent
 WAPITI_VENV = Path(os.environ.get("WAPITI_VENV", ROOT / ".venv-wapiti"))
 WAPITI_VERSION = "3.2.3"
@@ -117,25 +119,6 @@ def start_daphne(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"daphne did not start:\n{log_path.read_text()}") from None
             time.sleep(0.2)
-
-
-def sign_in(base_url: str, username: str, password: str) -> str:
-    """Sign in through the login form as a person would; return the Cookie header value."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base_url}/accounts/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode(
-        {"username": username, "password": password, "csrfmiddlewaretoken": token}
-    ).encode()
-    request = urllib.request.Request(
-        f"{base_url}/accounts/login/", data=data, headers={"Referer": f"{base_url}/"}
-    )
-    opener.open(request).read()
-    cookies = {c.name: c.value for c in jar}
-    if "sessionid" not in cookies:
-        raise RuntimeError(f"signing in as {username} failed: no session cookie")
-    return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
 def accepted_findings(readme: Path) -> list[tuple[str, str]]:

@@ -9,10 +9,13 @@ class SearchConfig(AppConfig):
 
         from events.registry import register
         from network.models import Agency, Country, Language, Topic
-        from search.handlers import HANDLERS
+        from search import registry
+        from search.handlers import reindex
 
-        for kind, handler in HANDLERS.items():
-            register(kind, handler)
+        # Each app's search_documents.py declares its document types and their events.
+        registry.discover()
+        for kind in registry.event_kinds():
+            register(kind, reindex)
         # Facet labels are cached per process (search/display.py): a change in this
         # process shows at once, in others within display.LABELS_TTL.
         for model in (Agency, Country, Language, Topic):

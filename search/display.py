@@ -1,7 +1,8 @@
 """Hits and facet values as pages show them: links, labels, highlighted snippets.
 
-Texts for snippets come from the database for the shown hits only, in one query per
-document type, and SOP hits are checked against ``visible_sops_q`` there as well.
+Each document type (``search.registry``) checks its shown hits against the database,
+and reads the texts for their snippets, in one query per type: a hit whose row the
+database now hides from the reader is dropped, and a type no app declares is dropped too.
 """
 
 from __future__ import annotations
@@ -9,26 +10,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from network.models import Agency, Country, Expert, Language, Topic
-from network.permissions import is_vetted
-from search import highlight
-from sops.models import SOP
-from sops.permissions import visible_sops_q
-from sops.rendering import plain_text
+from network.models import Agency, Country, Language, Topic
+from search import highlight, registry
 
-TYPE_LABELS = {
-    "sop": _("Procedures"),
-    "expert": _("Experts"),
-    "agency": _("Agencies"),
-    "activity": _("Trainings and exercises"),
-}
-# Document types other apps add (``capacity``, ``training``): doctype -> function(pks, user)
-# returning the pks the database now hides. Their documents store their own "url".
-EXTRA_TYPES: dict = {}
 FACET_LABELS = {
     "type": _("Type"),
     "topic": _("Topic"),
@@ -53,20 +41,12 @@ class Hit:
 
     @property
     def type_label(self) -> str:
-        return str(TYPE_LABELS.get(self.doctype, self.doctype))
+        return registry.label(self.doctype)
 
 
 def _url(doctype: str, stored: dict) -> str:
-    if doctype in EXTRA_TYPES:
-        return stored.get("url", "")
     try:
-        if doctype == "sop":
-            return reverse("sops:detail", args=[stored["pk"]])
-        if doctype == "expert":
-            return reverse("network:expert", args=[stored["pk"]])
-        if doctype == "activity":
-            return reverse("training:activity", args=[stored["pk"]])
-        return reverse("network:agency", args=[stored["agency"]])
+        return registry.get(doctype).url(stored)
     except NoReverseMatch:
         return ""
 
@@ -78,40 +58,11 @@ def _texts(stored: list[dict], user, terms: frozenset | None) -> tuple[dict[str,
     for s in stored:
         by_type.setdefault(s["doctype"], []).append(s["pk"])
     texts, hidden = {}, set()
-    if by_type.get("sop"):
-        pks = by_type["sop"]
-        rows = (
-            SOP.objects.filter(pk__in=pks, current_version__isnull=False)
-            .filter(visible_sops_q(user))
-            .values_list("pk", *(["current_version__body"] if terms is not None else []))
-            .distinct()
-        )
-        shown = set()
-        for pk, *body in rows:
-            shown.add(pk)
-            if body:
-                texts[f"sop:{pk}"] = plain_text(highlight.passage(body[0], terms))
-        hidden = {f"sop:{pk}" for pk in set(pks) - shown}
-    if by_type.get("expert"):
-        if not is_vetted(user):
-            hidden |= {f"expert:{pk}" for pk in by_type["expert"]}
-        if terms is not None:
-            for pk, position, bio in Expert.objects.filter(pk__in=by_type["expert"]).values_list(
-                "pk", "position", "bio"
-            ):
-                texts[f"expert:{pk}"] = f"{position}. {bio}" if position else bio
-    for doctype, hide in EXTRA_TYPES.items():
-        if by_type.get(doctype):
-            hidden |= {f"{doctype}:{pk}" for pk in hide(by_type[doctype], user)}
-    if by_type.get("activity"):
-        from training.search_documents import activities_hidden
-
-        hidden |= activities_hidden(by_type["activity"], user)
-    if by_type.get("agency") and terms is not None:
-        for pk, description in Agency.objects.filter(pk__in=by_type["agency"]).values_list(
-            "pk", "description"
-        ):
-            texts[f"agency:{pk}"] = description
+    for name, pks in by_type.items():
+        doctype = registry.get(name)
+        shown = doctype.shown(pks, user, terms) if doctype else {}
+        hidden |= {f"{name}:{pk}" for pk in set(pks) - shown.keys()}
+        texts.update((f"{name}:{pk}", text) for pk, text in shown.items() if text)
     return texts, hidden
 
 
@@ -194,7 +145,7 @@ def label_facets(facets: dict) -> None:
             continue
         if name == "type":
             for v in values:
-                v.label = str(TYPE_LABELS.get(v.value, v.value))
+                v.label = registry.label(v.value)
             continue
         names = _all_labels(name)
         if any(v.value not in names for v in values):  # added since: read again

@@ -13,8 +13,8 @@ from search.analysis import (
 
 SCHEMA_VERSION = 2
 
-DOC_TYPES = ("sop", "expert", "agency", "activity")
-# Facets a user can narrow by: index field -> query-string parameter.
+# Document types are declared by their apps (``search.registry``); every one fills the
+# same fields. Facets a user can narrow by: index field -> query-string parameter.
 FACETS = ("type", "topic", "category", "country", "agency", "language")
 FACET_FIELDS = {
     "type": "doctype",
@@ -49,7 +49,7 @@ def field_boosts() -> dict[str, float]:
 
 def build_schema() -> Schema:
     fields = {
-        # "sop:12", "expert:3", "agency:7"
+        # "sop:12", "expert:3", "agency:7": the type's name and the row's pk
         "key": ID(unique=True, stored=True),
         "doctype": ID(stored=True),
         "pk": STORED(),

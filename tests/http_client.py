@@ -1,5 +1,9 @@
-"""A tiny HTTP client for tests that talk to a real server process: cookies for the
-pages (with their CSRF tokens, as a browser sends them), a bearer token for the API."""
+"""A tiny HTTP client for what talks to a real server process: cookies for the pages
+(with their CSRF tokens, as a browser sends them), a bearer token for the API.
+
+The standard library only, no Django: the tests, ``bench/`` and ``scripts/`` (run from
+the repository's root on ``sys.path``) sign in with it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
+
+LOGIN = "/accounts/login/"
 
 
 class Http:
@@ -53,11 +59,25 @@ class Http:
         )
         return raw.decode()
 
+    def sign_in(self, username: str, password: str) -> str:
+        """Sign in through the login form as a person would; returns the Cookie header
+        of the session. Raises if the server gave no session (a wrong password)."""
+        self.form(LOGIN, {"username": username, "password": password})
+        cookies = {c.name: c.value for c in self.cookies}
+        if "sessionid" not in cookies:
+            raise RuntimeError(f"signing in as {username} failed: no session cookie")
+        return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def sign_in(base: str, username: str, password: str) -> str:
+    """The Cookie header of ``username`` signed in on the server at ``base``."""
+    return Http(base).sign_in(username, password)
+
 
 def signed_in_system(base: str, username: str, password: str) -> Http:
     """Sign in on the pages, create an API token there, then speak with the token only."""
     client = Http(base)
-    client.form("/accounts/login/", {"username": username, "password": password})
+    client.sign_in(username, password)
     page = client.form("/profile/api-tokens/", {"name": f"{username}'s system", "scope": "write"})
     found = re.search(r"<code>(fl_[\w-]+)</code>", page)
     assert found, page[:3000]

@@ -1,4 +1,4 @@
-"""Activities in the search index: what ``search.documents`` builds for ``activity:<pk>``.
+"""Activities in the search index (``activity:<pk>``), registered in ``search.registry``.
 
 Drafts are never indexed (a draft must not be findable, not even as a count); published
 and cancelled activities are for vetted members (``visibility: network``), as on the pages.
@@ -7,8 +7,13 @@ and cancelled activities are for vetted members (``visibility: network``), as on
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from search import registry
+from search.documents import finish, join
 from training.models import Activity
+from training.permissions import visible_activities_q
 
 SHOWN = (Activity.Status.PUBLISHED, Activity.Status.CANCELLED)
 
@@ -22,8 +27,7 @@ def activity_queryset() -> QuerySet[Activity]:
     )
 
 
-def activity_document(activity: Activity, *, finish, join) -> dict:
-    """The index document; ``finish`` and ``join`` are search.documents' own helpers."""
+def activity_document(activity: Activity) -> dict:
     organiser = activity.organiser
     countries = list(activity.countries.all()) or [organiser.country]
     topics = list(activity.topics.all())
@@ -56,13 +60,28 @@ def activity_document(activity: Activity, *, finish, join) -> dict:
     )
 
 
-def activities_hidden(pks: list[int], user) -> set[str]:
-    """Keys of hits the database now hides from ``user`` (a draft again, or not vetted)."""
-    from training.permissions import visible_activities_q
-
-    shown = set(
+def activities_shown(pks: list[int], user, terms: frozenset | None) -> dict[int, str]:
+    """The hits ``user`` may see now (not a draft again, and a vetted reader); no snippets."""
+    shown = (
         Activity.objects.filter(pk__in=pks, status__in=SHOWN)
         .filter(visible_activities_q(user))
         .values_list("pk", flat=True)
     )
-    return {f"activity:{pk}" for pk in set(pks) - shown}
+    return dict.fromkeys(shown, "")
+
+
+registry.register(
+    registry.DocType(
+        name="activity",
+        label=_("Trainings and exercises"),
+        queryset=activity_queryset,
+        document=activity_document,
+        shown=activities_shown,
+        url=lambda stored: reverse("training:activity", args=[stored["pk"]]),
+        reindex_on={
+            kind: "activity_id"
+            for kind in ("activity.published", "activity.changed", "activity.cancelled")
+        },
+        position=40,
+    )
+)

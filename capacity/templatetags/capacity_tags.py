@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from capacity.models import TLP, TLP_MEANING
+from capacity.permissions import can_start_assessment
 
 register = template.Library()
 
@@ -48,9 +49,5 @@ def level_badge(level):
 
 @register.filter
 def may_start_assessment(user) -> bool:
-    """The rule the start page applies (an editor of some agency, or staff): the link shows
-    only to those the page will not refuse."""
-    from network.models import Membership
-    from network.permissions import agencies_with_role
-
-    return agencies_with_role(user, Membership.Role.EDITOR) != []
+    """The start page's own rule: the link shows only to those the page will not refuse."""
+    return can_start_assessment(user)

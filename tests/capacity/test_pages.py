@@ -8,6 +8,9 @@ import datetime
 import io
 import re
 
+import pytest
+from django.urls import reverse
+
 from capacity import services
 from capacity.models import TLP
 from tests import factories
@@ -156,3 +159,16 @@ def test_evidence_is_linked_and_shown_only_as_far_as_the_reader_may_see(
     assert "Sealed-sample SOP" in mine and "Mission report" in mine
     theirs = client_for(outsider).get(f"/capacity/assessments/{a.pk}/").content.decode()
     assert "Sealed-sample SOP" not in theirs and "Mission report" in theirs
+
+
+@pytest.mark.parametrize(
+    "persona, starts", [("member", False), ("editor", True), ("outsider", True), ("staff", True)]
+)
+def test_the_new_assessment_link_shows_to_exactly_those_the_start_page_lets_in(
+    request, client_for, indicators, persona, starts
+):
+    client = client_for(request.getfixturevalue(persona))
+    start = reverse("capacity:assessment_start")
+    linked = f'href="{start}"' in client.get("/capacity/").content.decode()
+    assert linked is starts
+    assert client.get(start).status_code == (200 if starts else 403)

@@ -63,7 +63,7 @@ def test_make_run_mode_delivers_a_revision_live_and_search_finds_it(
 ):
     base = embedded_server
     reader = Http(base)
-    reader.form("/accounts/login/", {"username": "member", "password": DEMO_PASSWORD})
+    reader.sign_in("member", DEMO_PASSWORD)
     session = next(c.value for c in reader.cookies if c.name == "sessionid")
     publisher = signed_in_system(base, "publisher", DEMO_PASSWORD)
     mailed_reader = signed_in_system(base, "member", DEMO_PASSWORD)
