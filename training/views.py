@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -508,30 +509,38 @@ def certificate(request, code: str):
 
 @login_required
 def cascade(request):
+    """The table and the first part of the tree; with ``start`` (htmx's "Show more", or the
+    same link without script) the tree's part from that course on."""
     _vetted(request)
-    country = Country.objects.filter(code=request.GET.get("country") or "").first()
-    topic = Topic.objects.filter(slug=request.GET.get("topic") or "").first()
-    rows = selectors.cascade_table(country=country, topic=topic)
-    roots, depth, cut = selectors.cascade_tree(country=country, topic=topic)
-    totals = {
-        "trainers": sum(r.trainers for r in rows),
-        "activities": sum(r.activities for r in rows),
+    code, slug = request.GET.get("country"), request.GET.get("topic")
+    country = Country.objects.filter(code=code).first() if code else None
+    topic = Topic.objects.filter(slug=slug).first() if slug else None
+    try:
+        start = max(int(request.GET.get("start", 0)), 0)
+    except ValueError:
+        start = 0
+    tree = selectors.cascade_tree(country=country, topic=topic, start=start)
+    query = {
+        k: v
+        for k, v in (("country", country and country.code), ("topic", topic and topic.slug))
+        if v
     }
-    return render(
-        request,
-        "training/cascade.html",
-        {
-            "rows": rows,
-            "nodes": selectors.flatten(roots),
-            "depth": depth,
-            "cut": cut,
-            "totals": totals,
-            "countries": Country.objects.all(),
-            "topics": Topic.objects.all(),
-            "country": country,
-            "topic": topic,
-        },
+    context = {
+        "tree": tree,
+        "nodes": selectors.flatten(tree.roots),
+        "more_query": urlencode({**query, "start": tree.next_start}),
+        "first_query": urlencode(query),
+    }
+    if request.htmx and "start" in request.GET:
+        return render(request, "training/_cascade_part.html", context)
+    context.update(
+        rows=selectors.cascade_table(country=country, topic=topic),
+        countries=Country.objects.all(),
+        topics=Topic.objects.all(),
+        country=country,
+        topic=topic,
     )
+    return render(request, "training/cascade.html", context)
 
 
 @login_required
