@@ -154,7 +154,7 @@ def cascade_tree(*, country=None, topic=None, limit: int | None = None, start: i
         size = deepest = 0
         for qual_id, _label in quals_by_course[course_id]:
             size += 1
-            deepest = depth
+            deepest = max(deepest, depth)
             for pk, _title in runs_by_qual.get(qual_id, ()):
                 size += 1
                 if pk in quals_by_course and pk not in seen:  # a course in its turn
