@@ -26,6 +26,18 @@ def organiser_agencies(user) -> list[int] | None:
     return agencies_with_role(user, Membership.Role.PUBLISHER)
 
 
+def nominating_agencies(user) -> list[int] | None:
+    """Agencies whose approved members the user may nominate to activities: those they admin;
+    None means every agency (staff)."""
+    return agencies_with_role(user, Membership.Role.ADMIN)
+
+
+def can_nominate(user) -> bool:
+    """An admin of some agency, or staff: the one rule for the nomination page and its link."""
+    agencies = nominating_agencies(user)
+    return agencies is None or bool(agencies)
+
+
 def can_manage_activity(user, activity: Activity) -> bool:
     return can_organise(user, activity.organiser_id)
 

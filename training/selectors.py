@@ -24,6 +24,7 @@ from training.models import (
 from training.permissions import (
     can_view_activity,
     can_view_report,
+    nominating_agencies,
     organiser_agencies,
     visible_activities_q,
     visible_reports_q,
@@ -95,9 +96,8 @@ def registrations_for_organiser(activity: Activity) -> QuerySet[Registration]:
 def nominable_experts(*, user, activity: Activity) -> dict:
     """Agency id -> approved members the user (an agency admin) may nominate."""
     from network.models import Membership
-    from network.permissions import agencies_with_role
 
-    agencies = agencies_with_role(user, Membership.Role.ADMIN)
+    agencies = nominating_agencies(user)
     rows = Membership.objects.filter(status=Membership.Status.APPROVED).select_related(
         "expert", "agency"
     )

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontline.errors import ActionRefused
-from network.models import Agency, Country, Membership, Topic
-from network.permissions import agencies_with_role, is_vetted
+from network.models import Agency, Country, Topic
+from network.permissions import is_vetted
 from sops.models import SOP, SOPVersion
 from sops.permissions import can_edit_sop, can_view_sop, visible_sops
 from training import ical, selectors, services
@@ -34,7 +34,12 @@ from training.forms import (
     ReportForm,
 )
 from training.models import CorrectiveAction, Observation, Registration
-from training.permissions import can_manage_activity, can_update_action, organiser_agencies
+from training.permissions import (
+    can_manage_activity,
+    can_nominate,
+    can_update_action,
+    organiser_agencies,
+)
 
 
 def _act(request, action, success: str, back: str):
@@ -202,9 +207,7 @@ def activity_detail(request, pk: int):
         "mine": selectors.registration_of(user=request.user, activity=activity),
         "stale": selectors.stale_by_activity(activity),
         "has_report": selectors.report_exists_for(user=request.user, activity=activity),
-        "can_nominate": bool(
-            agencies_with_role(request.user, Membership.Role.ADMIN) or request.user.is_staff
-        ),
+        "can_nominate": can_nominate(request.user),
         "cancel_form": CancelForm() if manage else None,
     }
     return render(request, "training/activity_detail.html", context)
@@ -256,7 +259,7 @@ def register(request, pk: int):
 def nominate(request, pk: int):
     activity = selectors.activity_for(user=request.user, pk=pk)
     memberships = selectors.nominable_experts(user=request.user, activity=activity)
-    if not (agencies_with_role(request.user, Membership.Role.ADMIN) or request.user.is_staff):
+    if not can_nominate(request.user):
         raise PermissionDenied(_("Only agency admins nominate members."))
     form = NominateForm(request.POST or None, memberships=memberships)
     if request.method == "POST" and form.is_valid():

@@ -128,3 +128,22 @@ def test_sop_page_links_its_change_requests(client_for, make_sop, member):
     sop = make_sop().sop
     page = client_for(member).get(sop.get_absolute_url())
     assert reverse("training:change_requests", args=[sop.pk]).encode() in page.content
+
+
+def test_only_agency_admins_and_staff_nominate(
+    client_for, make_activity, member, participant_admin, staff
+):
+    from training.permissions import can_nominate
+
+    activity = make_activity()
+    url = reverse("training:nominate", args=[activity.pk])
+    assert (can_nominate(member), can_nominate(participant_admin), can_nominate(staff)) == (
+        False,
+        True,
+        True,
+    )
+    assert client_for(member).get(url).status_code == 403
+    assert url.encode() not in client_for(member).get(activity.get_absolute_url()).content
+    admin = client_for(participant_admin)
+    assert admin.get(url).status_code == 200
+    assert url.encode() in admin.get(activity.get_absolute_url()).content
