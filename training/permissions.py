@@ -92,11 +92,17 @@ def can_view_report(user, report: AfterActionReport) -> bool:
     return bool(set(approved_roles(user)) & participant_agencies(report.activity))
 
 
+def can_assign_action(user, action: CorrectiveAction) -> bool:
+    """The organisers and the owning agency's publishers and admins (not the assignee: who
+    carries an action out is for those answerable for it)."""
+    return can_organise(user, action.owner_id) or can_manage_activity(
+        user, action.observation.report.activity
+    )
+
+
 def can_update_action(user, action: CorrectiveAction) -> bool:
     """The organisers, the owning agency's publishers and admins, and the assignee."""
-    if can_organise(user, action.owner_id):
-        return True
-    if can_manage_activity(user, action.observation.report.activity):
+    if can_assign_action(user, action):
         return True
     return action.assignee_id is not None and action.assignee.user_id == getattr(user, "pk", None)
 

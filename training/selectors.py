@@ -153,6 +153,31 @@ def report_for(*, user, activity: Activity) -> AfterActionReport:
     return report
 
 
+def assignable_experts(owner_id: int) -> QuerySet[Expert]:
+    """Who may be assigned a corrective action: the owning agency's approved members."""
+    from network.models import Membership
+
+    return Expert.objects.filter(
+        memberships__agency_id=owner_id, memberships__status=Membership.Status.APPROVED
+    ).order_by("full_name", "pk")
+
+
+def assignable_by_owner(owner_ids) -> dict[int, list]:
+    """Owning agency id -> (expert id, name) of its approved members, for every action on a
+    page in one query."""
+    from network.models import Membership
+
+    rows = (
+        Membership.objects.filter(agency_id__in=set(owner_ids), status=Membership.Status.APPROVED)
+        .order_by("expert__full_name", "expert_id")
+        .values_list("agency_id", "expert_id", "expert__full_name")
+    )
+    out: dict[int, list] = {}
+    for agency_id, expert_id, name in rows:
+        out.setdefault(agency_id, []).append((expert_id, name))
+    return out
+
+
 def report_exists_for(*, user, activity: Activity) -> bool:
     """Tells of a report only to those who may read it (not even that one exists)."""
     report = AfterActionReport.objects.filter(activity=activity).select_related("activity").first()

@@ -28,6 +28,7 @@ from training.forms import (
     ActivityFilterForm,
     ActivityForm,
     AddressForm,
+    AssignForm,
     CancelForm,
     NominateForm,
     ObservationForm,
@@ -35,6 +36,7 @@ from training.forms import (
 )
 from training.models import CorrectiveAction, Observation, Registration
 from training.permissions import (
+    can_assign_action,
     can_manage_activity,
     can_nominate,
     can_update_action,
@@ -364,6 +366,10 @@ def report(request, pk: int):
             else None
         )
         if aar:
+            actions = [a for o in observations for a in o.actions.all()]
+            members = selectors.assignable_by_owner(a.owner_id for a in actions)
+            for action in actions:
+                action.assignable = members.get(action.owner_id, [])
             context["observation_form"] = ObservationForm()
             context["action_form"] = _action_form(request, aar, None)
     return render(request, "training/report.html", context)
@@ -453,6 +459,27 @@ def action_update(request, pk: int):
         request,
         lambda: services.action_update(by=request.user, action=action, **form.cleaned_data),
         _("Corrective action updated."),
+        back,
+    )
+
+
+@login_required
+@require_POST
+def action_assign(request, pk: int):
+    action = _action_or_404(request, pk)
+    back = reverse("training:report", args=[action.observation.report.activity_id])
+    if not can_assign_action(request.user, action):
+        raise PermissionDenied(_("Only the organisers or the owning agency assign this."))
+    form = AssignForm(request.POST, members=selectors.assignable_experts(action.owner_id))
+    if not form.is_valid():
+        messages.error(request, _("Choose a member of the owning agency, or nobody."))
+        return redirect(back)
+    return _act(
+        request,
+        lambda: services.action_assign(
+            by=request.user, action=action, assignee=form.cleaned_data["assignee"]
+        ),
+        _("Assignee saved."),
         back,
     )
 

@@ -24,6 +24,7 @@ from training.services.activities import (
 from training.services.after_action import (
     action_add,
     action_address,
+    action_assign,
     action_update,
     actions_close_for,
     actions_overdue_emit,
@@ -48,6 +49,7 @@ __all__ = [
     "NOTEWORTHY",
     "action_add",
     "action_address",
+    "action_assign",
     "action_update",
     "actions_close_for",
     "actions_overdue_emit",

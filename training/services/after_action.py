@@ -21,7 +21,7 @@ from training.models import (
     CorrectiveAction,
     Observation,
 )
-from training.permissions import can_update_action
+from training.permissions import can_assign_action, can_update_action
 from training.services.common import A, _locked, _require_organiser
 
 
@@ -86,13 +86,7 @@ def action_add(
         raise ActionRefused(_("Corrective actions follow areas for improvement, not strengths."))
     if due is None:
         raise ActionRefused(_("Give a due date."))
-    if (
-        assignee is not None
-        and not assignee.memberships.filter(
-            agency=owner, status=Membership.Status.APPROVED
-        ).exists()
-    ):
-        raise ActionRefused(_("The assignee must be an approved member of the owning agency."))
+    _check_assignee(assignee, owner.pk)
     action = CorrectiveAction.objects.create(
         observation=observation,
         title=required_text(title, _("Describe the corrective action.")),
@@ -103,6 +97,35 @@ def action_add(
     )
     _audit_report(
         by, observation.report.activity, {"action": action.pk, "sop": getattr(sop, "pk", None)}
+    )
+    return action
+
+
+def _check_assignee(assignee: Expert | None, owner_id: int) -> None:
+    if (
+        assignee is not None
+        and not assignee.memberships.filter(
+            agency_id=owner_id, status=Membership.Status.APPROVED
+        ).exists()
+    ):
+        raise ActionRefused(_("The assignee must be an approved member of the owning agency."))
+
+
+@transaction.atomic
+def action_assign(*, by, action: CorrectiveAction, assignee: Expert | None) -> CorrectiveAction:
+    """Name who carries the action out (an approved member of the owning agency), or no one."""
+    action = _locked_action(action)
+    if not can_assign_action(by, action):
+        raise NotAllowed(_("Only the organisers or the owning agency can assign this."))
+    if action.status not in CorrectiveAction.OPEN_STATUSES:
+        raise Conflict(_("This corrective action is closed."))
+    _check_assignee(assignee, action.owner_id)
+    action.assignee = assignee
+    action.save()
+    _audit_report(
+        by,
+        action.observation.report.activity,
+        {"action": action.pk, "assignee": getattr(assignee, "pk", None)},
     )
     return action
 
