@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -562,15 +563,18 @@ def cascade(request):
         "first_query": urlencode(query),
     }
     if request.htmx and "start" in request.GET:
-        return render(request, "training/_cascade_part.html", context)
-    context.update(
-        rows=selectors.cascade_table(country=country, topic=topic),
-        countries=Country.objects.all(),
-        topics=Topic.objects.all(),
-        country=country,
-        topic=topic,
-    )
-    return render(request, "training/cascade.html", context)
+        response = render(request, "training/_cascade_part.html", context)
+    else:
+        context.update(
+            rows=selectors.cascade_table(country=country, topic=topic),
+            countries=Country.objects.all(),
+            topics=Topic.objects.all(),
+            country=country,
+            topic=topic,
+        )
+        response = render(request, "training/cascade.html", context)
+    patch_vary_headers(response, ("HX-Request",))  # a part or the page: not one cache entry
+    return response
 
 
 @login_required

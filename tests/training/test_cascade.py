@@ -159,6 +159,7 @@ def test_cascade_page_shows_more_of_the_tree_through_htmx(
     assert page.count('class="node course') == 1 and 'data-testid="cascade-more"' in page
     assert "?start=1" in page
     more = client.get(reverse("training:cascade") + "?start=1", HTTP_HX_REQUEST="true")
+    assert "HX-Request" in more["Vary"]
     part = more.content.decode()
     assert part.count('class="node course') == 1 and "cascade-table" not in part
     assert 'data-testid="cascade-more"' not in part
