@@ -127,19 +127,19 @@ def fill(activities: int, attendances: int):
     return viewer, Activity.objects.count(), Registration.objects.count()
 
 
-def measure(client, url: str, runs: int) -> tuple[list[float], int]:
+def measure(client, url: str, runs: int, **headers) -> tuple[list[float], int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(url)  # warm: templates compiled, connection open
+    client.get(url, **headers)  # warm: templates compiled, connection open
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, **headers)
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
+        client.get(url, **headers)
     return times, len(ctx.captured_queries)
 
 
@@ -172,14 +172,15 @@ def main() -> None:
     client = Client()
     client.force_login(viewer)
     pages = [
-        ("floor: empty month", "/training/month/?month=2031-01"),
-        ("cascade", "/training/cascade/"),
-        ("cascade, one topic", "/training/cascade/?topic=topic-1"),
-        ("dashboard", "/training/dashboard/"),
+        ("floor: empty month", "/training/month/?month=2031-01", {}),
+        ("cascade", "/training/cascade/", {}),
+        ("cascade, one topic", "/training/cascade/?topic=topic-1", {}),
+        ("cascade, show more", "/training/cascade/?start=10", {"HTTP_HX_REQUEST": "true"}),
+        ("dashboard", "/training/dashboard/", {}),
     ]
     print(f"{'page':<22} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}")
-    for name, url in pages:
-        times, queries = measure(client, url, args.runs)
+    for name, url, headers in pages:
+        times, queries = measure(client, url, args.runs, **headers)
         print(
             f"{name:<22} {statistics.median(times):8.1f} {p95(times):8.1f} {max(times):8.1f} {queries:8d}"
         )

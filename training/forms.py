@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from frontline.forms import any_of
-from network.models import Agency, Country, Language, Topic
+from network.models import Agency, Country, Expert, Language, Topic
 from sops.models import SOP, SOPVersion
 from training.models import Activity, CorrectiveAction, Observation
 
@@ -138,6 +138,16 @@ class ActionForm(forms.Form):
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=CorrectiveAction.Status.choices)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        Expert.objects.none(), label=_("Assignee"), required=False, empty_label=_("Nobody")
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = members
 
 
 class AddressForm(forms.Form):

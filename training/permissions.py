@@ -26,6 +26,18 @@ def organiser_agencies(user) -> list[int] | None:
     return agencies_with_role(user, Membership.Role.PUBLISHER)
 
 
+def nominating_agencies(user) -> list[int] | None:
+    """Agencies whose approved members the user may nominate to activities: those they admin;
+    None means every agency (staff)."""
+    return agencies_with_role(user, Membership.Role.ADMIN)
+
+
+def can_nominate(user) -> bool:
+    """An admin of some agency, or staff: the one rule for the nomination page and its link."""
+    agencies = nominating_agencies(user)
+    return agencies is None or bool(agencies)
+
+
 def can_manage_activity(user, activity: Activity) -> bool:
     return can_organise(user, activity.organiser_id)
 
@@ -80,11 +92,17 @@ def can_view_report(user, report: AfterActionReport) -> bool:
     return bool(set(approved_roles(user)) & participant_agencies(report.activity))
 
 
+def can_assign_action(user, action: CorrectiveAction) -> bool:
+    """The organisers and the owning agency's publishers and admins (not the assignee: who
+    carries an action out is for those answerable for it)."""
+    return can_organise(user, action.owner_id) or can_manage_activity(
+        user, action.observation.report.activity
+    )
+
+
 def can_update_action(user, action: CorrectiveAction) -> bool:
     """The organisers, the owning agency's publishers and admins, and the assignee."""
-    if can_organise(user, action.owner_id):
-        return True
-    if can_manage_activity(user, action.observation.report.activity):
+    if can_assign_action(user, action):
         return True
     return action.assignee_id is not None and action.assignee.user_id == getattr(user, "pk", None)
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -14,6 +12,7 @@ from django.utils import timezone
 from network.models import Expert
 from network.permissions import approved_roles
 from sops.permissions import can_edit_sop
+from training.cascade import cascade_table, cascade_tree, flatten  # noqa: F401 (read here)
 from training.models import (
     Activity,
     AfterActionReport,
@@ -25,12 +24,11 @@ from training.models import (
 from training.permissions import (
     can_view_activity,
     can_view_report,
+    nominating_agencies,
     organiser_agencies,
     visible_activities_q,
     visible_reports_q,
 )
-
-TREE_NODE_LIMIT = 300
 
 
 def activities_visible(user) -> QuerySet[Activity]:
@@ -98,9 +96,8 @@ def registrations_for_organiser(activity: Activity) -> QuerySet[Registration]:
 def nominable_experts(*, user, activity: Activity) -> dict:
     """Agency id -> approved members the user (an agency admin) may nominate."""
     from network.models import Membership
-    from network.permissions import agencies_with_role
 
-    agencies = agencies_with_role(user, Membership.Role.ADMIN)
+    agencies = nominating_agencies(user)
     rows = Membership.objects.filter(status=Membership.Status.APPROVED).select_related(
         "expert", "agency"
     )
@@ -154,6 +151,31 @@ def report_for(*, user, activity: Activity) -> AfterActionReport:
     if report is None or not can_view_report(user, report):
         raise Http404
     return report
+
+
+def assignable_experts(owner_id: int) -> QuerySet[Expert]:
+    """Who may be assigned a corrective action: the owning agency's approved members."""
+    from network.models import Membership
+
+    return Expert.objects.filter(
+        memberships__agency_id=owner_id, memberships__status=Membership.Status.APPROVED
+    ).order_by("full_name", "pk")
+
+
+def assignable_by_owner(owner_ids) -> dict[int, list]:
+    """Owning agency id -> (expert id, name) of its approved members, for every action on a
+    page in one query."""
+    from network.models import Membership
+
+    rows = (
+        Membership.objects.filter(agency_id__in=set(owner_ids), status=Membership.Status.APPROVED)
+        .order_by("expert__full_name", "expert_id")
+        .values_list("agency_id", "expert_id", "expert__full_name")
+    )
+    out: dict[int, list] = {}
+    for agency_id, expert_id, name in rows:
+        out.setdefault(agency_id, []).append((expert_id, name))
+    return out
 
 
 def report_exists_for(*, user, activity: Activity) -> bool:
@@ -230,164 +252,14 @@ def feed_activities_for_agency(agency) -> QuerySet[Activity]:
     )
 
 
-# The cascade -----------------------------------------------------------------------
-
-
-@dataclass
-class CascadeRow:
-    country: str
-    topic: str
-    trainers: int = 0
-    activities: int = 0
-    reached: int = 0
-
-
-@dataclass
-class Node:
-    kind: str  # "course", "trainer", "activity"
-    label: str
-    depth: int
-    url: str = ""
-    reached: int = 0
-    children: list = field(default_factory=list)
-
-
-def _qualification_filter(prefix: str, country, topic) -> dict:
-    """Filters on a qualification reached through ``prefix`` (joins, not IN-subqueries:
-    PostgreSQL plans the joins in ~20 ms at 20,000 attendances, the subquery in ~700)."""
-    f = {f"{prefix}course__status": Activity.Status.PUBLISHED}
-    if country:
-        f[f"{prefix}expert__country"] = country
-    if topic:
-        f[f"{prefix}topic"] = topic
-    return f
-
-
-def cascade_table(*, country=None, topic=None) -> list[CascadeRow]:
-    """Per country (the trainer's) and topic: trainers qualified, activities they ran, people
-    reached (distinct, attended or completed). Three aggregate queries, whatever the size."""
-    rows: dict[tuple, CascadeRow] = {}
-
-    def row(c, t):
-        return rows.setdefault((c or "—", t or "—"), CascadeRow(c or "—", t or "—"))
-
-    quals = TrainerQualification.objects.filter(**_qualification_filter("", country, topic))
-    for c, t, n in quals.values_list("expert__country__name", "topic__name").annotate(
-        n=Count("expert", distinct=True)
-    ):
-        row(c, t).trainers = n
-    runs = Activity.objects.filter(
-        status=Activity.Status.PUBLISHED,
-        **_qualification_filter("trainer_qualification__", country, topic),
-    )
-    for c, t, n in runs.values_list(
-        "trainer_qualification__expert__country__name", "trainer_qualification__topic__name"
-    ).annotate(n=Count("id", distinct=True)):
-        row(c, t).activities = n
-    reached = Registration.objects.filter(
-        status__in=Registration.REACHED,
-        activity__status=Activity.Status.PUBLISHED,
-        **_qualification_filter("activity__trainer_qualification__", country, topic),
-    )
-    for c, t, n in reached.values_list(
-        "activity__trainer_qualification__expert__country__name",
-        "activity__trainer_qualification__topic__name",
-    ).annotate(n=Count("expert", distinct=True)):
-        row(c, t).reached = n
-    return sorted(rows.values(), key=lambda r: (r.country, r.topic))
-
-
-def cascade_tree(
-    *, country=None, topic=None, limit: int = TREE_NODE_LIMIT
-) -> tuple[list[Node], int, bool]:
-    """Courses -> trainers they qualified -> activities those ran (-> trainers those qualified
-    ...). Returns (roots, depth, cut). Four queries; the walk is in memory and stops at
-    ``limit`` nodes (and says so)."""
-    quals = list(
-        TrainerQualification.objects.filter(**_qualification_filter("", country, topic)).values(
-            "pk", "expert__full_name", "expert_id", "course_id", "topic__name"
-        )
-    )
-    # Joins on the same filters rather than lists of ids: no 1,000-item IN lists to send.
-    runs = list(
-        Activity.objects.filter(
-            status=Activity.Status.PUBLISHED,
-            **_qualification_filter("trainer_qualification__", country, topic),
-        ).values("pk", "title", "kind", "starts", "trainer_qualification_id")
-    )
-    reached = dict(
-        Registration.objects.filter(
-            status__in=Registration.REACHED,
-            activity__status=Activity.Status.PUBLISHED,
-            **_qualification_filter("activity__trainer_qualification__", country, topic),
-        )
-        .values_list("activity_id")
-        .annotate(n=Count("id"))
-    )
-    course_ids = {q["course_id"] for q in quals}
-    run_ids = {r["pk"] for r in runs}
-    root_ids = course_ids - run_ids
-    courses = {
-        a["pk"]: a for a in Activity.objects.filter(pk__in=root_ids).values("pk", "title", "starts")
-    }
-    quals_by_course = defaultdict(list)
-    for q in quals:
-        quals_by_course[q["course_id"]].append(q)
-    runs_by_qual = defaultdict(list)
-    for r in runs:
-        runs_by_qual[r["trainer_qualification_id"]].append(r)
-    count = 0
-    depth_seen = 0
-    cut = False
-
-    def trainers_of(course_id: int, depth: int, seen: frozenset) -> list[Node]:
-        nonlocal count, depth_seen, cut
-        nodes = []
-        for q in quals_by_course.get(course_id, []):
-            if count >= limit:
-                cut = True
-                break
-            count += 1
-            depth_seen = max(depth_seen, depth)
-            trainer = Node("trainer", f"{q['expert__full_name']} ({q['topic__name']})", depth)
-            for r in runs_by_qual.get(q["pk"], []):
-                if count >= limit:
-                    cut = True
-                    break
-                count += 1
-                node = Node(
-                    "activity",
-                    r["title"],
-                    depth,
-                    url=f"/training/{r['pk']}/",
-                    reached=reached.get(r["pk"], 0),
-                )
-                if r["pk"] not in seen:
-                    node.children = trainers_of(r["pk"], depth + 1, seen | {r["pk"]})
-                trainer.children.append(node)
-            nodes.append(trainer)
-        return nodes
-
-    roots = []
-    for pk, course in sorted(courses.items(), key=lambda kv: (kv[1]["starts"], kv[0])):
-        node = Node("course", course["title"], 0, url=f"/training/{pk}/")
-        node.children = trainers_of(pk, 1, frozenset({pk}))
-        roots.append(node)
-    return roots, depth_seen, cut
-
-
-def flatten(nodes: list[Node]) -> list[Node]:
-    """The tree in display order, for a template without recursion."""
-    out = []
-    stack = list(reversed(nodes))
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        stack.extend(reversed(node.children))
-    return out
-
-
 # Dashboard -------------------------------------------------------------------------
+
+
+# A stale flag as the dashboard shows it (not the versions' bodies).
+STALE_SHOWN = (
+    "activity__title",
+    *(f"{v}__{f}" for v in ("trained", "current") for f in ("major", "minor")),
+)
 
 
 def dashboard_for(*, user) -> dict:
@@ -406,6 +278,7 @@ def dashboard_for(*, user) -> dict:
         upcoming_qs.filter(ends__gte=today)
         .exclude(status=Activity.Status.CANCELLED)
         .select_related("organiser")
+        .only("title", "starts", "organiser__acronym")  # what the page shows: a narrow DISTINCT
         .order_by("starts", "id")[:20]
     )
     to_confirm_qs = Registration.objects.filter(
@@ -422,12 +295,22 @@ def dashboard_for(*, user) -> dict:
     if not user.is_staff:
         actions_qs = actions_qs.filter(owner__in=mine)
     actions = list(
-        actions_qs.select_related("owner", "observation__report__activity").order_by("due", "id")[
-            :20
-        ]
+        actions_qs.select_related("owner", "observation__report")
+        .only("title", "due", "owner__acronym", "observation__report__activity_id")
+        .order_by("due", "id")[:20]
     )
     counts = actions_qs.aggregate(open=Count("id"), overdue=Count("id", filter=Q(due__lt=today)))
-    stale = list(stale_for(user=user).filter(activity__organiser__in=mine)[:20]) if mine else []
+    stale = (
+        list(
+            stale_for(user=user)
+            .filter(activity__organiser__in=mine)
+            .select_related(None)
+            .select_related("activity", "trained", "current")
+            .only(*STALE_SHOWN)[:20]
+        )
+        if mine
+        else []
+    )
     return {
         "upcoming": upcoming,
         "to_confirm": to_confirm,

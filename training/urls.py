@@ -18,6 +18,7 @@ urlpatterns = [
     path("change-requests/<int:sop_id>/", views.change_requests, name="change_requests"),
     path("actions/<int:pk>/", views.action_update, name="action_update"),
     path("actions/<int:pk>/address/", views.action_address, name="action_address"),
+    path("actions/<int:pk>/assign/", views.action_assign, name="action_assign"),
     path("<int:pk>/", views.activity_detail, name="activity"),
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
     path("<int:pk>/publish/", views.activity_publish, name="publish"),

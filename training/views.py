@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,12 +13,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontline.errors import ActionRefused
-from network.models import Agency, Country, Membership, Topic
-from network.permissions import agencies_with_role, is_vetted
+from network.models import Agency, Country, Topic
+from network.permissions import is_vetted
 from sops.models import SOP, SOPVersion
 from sops.permissions import can_edit_sop, can_view_sop, visible_sops
 from training import ical, selectors, services
@@ -27,13 +29,20 @@ from training.forms import (
     ActivityFilterForm,
     ActivityForm,
     AddressForm,
+    AssignForm,
     CancelForm,
     NominateForm,
     ObservationForm,
     ReportForm,
 )
 from training.models import CorrectiveAction, Observation, Registration
-from training.permissions import can_manage_activity, can_update_action, organiser_agencies
+from training.permissions import (
+    can_assign_action,
+    can_manage_activity,
+    can_nominate,
+    can_update_action,
+    organiser_agencies,
+)
 
 
 def _act(request, action, success: str, back: str):
@@ -201,9 +210,7 @@ def activity_detail(request, pk: int):
         "mine": selectors.registration_of(user=request.user, activity=activity),
         "stale": selectors.stale_by_activity(activity),
         "has_report": selectors.report_exists_for(user=request.user, activity=activity),
-        "can_nominate": bool(
-            agencies_with_role(request.user, Membership.Role.ADMIN) or request.user.is_staff
-        ),
+        "can_nominate": can_nominate(request.user),
         "cancel_form": CancelForm() if manage else None,
     }
     return render(request, "training/activity_detail.html", context)
@@ -255,7 +262,7 @@ def register(request, pk: int):
 def nominate(request, pk: int):
     activity = selectors.activity_for(user=request.user, pk=pk)
     memberships = selectors.nominable_experts(user=request.user, activity=activity)
-    if not (agencies_with_role(request.user, Membership.Role.ADMIN) or request.user.is_staff):
+    if not can_nominate(request.user):
         raise PermissionDenied(_("Only agency admins nominate members."))
     form = NominateForm(request.POST or None, memberships=memberships)
     if request.method == "POST" and form.is_valid():
@@ -360,6 +367,10 @@ def report(request, pk: int):
             else None
         )
         if aar:
+            actions = [a for o in observations for a in o.actions.all()]
+            members = selectors.assignable_by_owner(a.owner_id for a in actions)
+            for action in actions:
+                action.assignable = members.get(action.owner_id, [])
             context["observation_form"] = ObservationForm()
             context["action_form"] = _action_form(request, aar, None)
     return render(request, "training/report.html", context)
@@ -455,6 +466,27 @@ def action_update(request, pk: int):
 
 @login_required
 @require_POST
+def action_assign(request, pk: int):
+    action = _action_or_404(request, pk)
+    back = reverse("training:report", args=[action.observation.report.activity_id])
+    if not can_assign_action(request.user, action):
+        raise PermissionDenied(_("Only the organisers or the owning agency assign this."))
+    form = AssignForm(request.POST, members=selectors.assignable_experts(action.owner_id))
+    if not form.is_valid():
+        messages.error(request, _("Choose a member of the owning agency, or nobody."))
+        return redirect(back)
+    return _act(
+        request,
+        lambda: services.action_assign(
+            by=request.user, action=action, assignee=form.cleaned_data["assignee"]
+        ),
+        _("Assignee saved."),
+        back,
+    )
+
+
+@login_required
+@require_POST
 def action_address(request, pk: int):
     action = _action_or_404(request, pk)
     if action.sop is None or not can_edit_sop(request.user, action.sop):
@@ -508,30 +540,41 @@ def certificate(request, code: str):
 
 @login_required
 def cascade(request):
+    """The table and the first part of the tree; with ``start`` (htmx's "Show more", or the
+    same link without script) the tree's part from that course on."""
     _vetted(request)
-    country = Country.objects.filter(code=request.GET.get("country") or "").first()
-    topic = Topic.objects.filter(slug=request.GET.get("topic") or "").first()
-    rows = selectors.cascade_table(country=country, topic=topic)
-    roots, depth, cut = selectors.cascade_tree(country=country, topic=topic)
-    totals = {
-        "trainers": sum(r.trainers for r in rows),
-        "activities": sum(r.activities for r in rows),
+    code, slug = request.GET.get("country"), request.GET.get("topic")
+    country = Country.objects.filter(code=code).first() if code else None
+    topic = Topic.objects.filter(slug=slug).first() if slug else None
+    try:
+        start = max(int(request.GET.get("start", 0)), 0)
+    except ValueError:
+        start = 0
+    tree = selectors.cascade_tree(country=country, topic=topic, start=start)
+    query = {
+        k: v
+        for k, v in (("country", country and country.code), ("topic", topic and topic.slug))
+        if v
     }
-    return render(
-        request,
-        "training/cascade.html",
-        {
-            "rows": rows,
-            "nodes": selectors.flatten(roots),
-            "depth": depth,
-            "cut": cut,
-            "totals": totals,
-            "countries": Country.objects.all(),
-            "topics": Topic.objects.all(),
-            "country": country,
-            "topic": topic,
-        },
-    )
+    context = {
+        "tree": tree,
+        "nodes": selectors.flatten(tree.roots),
+        "more_query": urlencode({**query, "start": tree.next_start}),
+        "first_query": urlencode(query),
+    }
+    if request.htmx and "start" in request.GET:
+        response = render(request, "training/_cascade_part.html", context)
+    else:
+        context.update(
+            rows=selectors.cascade_table(country=country, topic=topic),
+            countries=Country.objects.all(),
+            topics=Topic.objects.all(),
+            country=country,
+            topic=topic,
+        )
+        response = render(request, "training/cascade.html", context)
+    patch_vary_headers(response, ("HX-Request",))  # a part or the page: not one cache entry
+    return response
 
 
 @login_required

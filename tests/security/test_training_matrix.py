@@ -201,6 +201,8 @@ def test_cascade_and_feeds_are_for_vetted_members(role, scene, page_client, api_
     ):
         response = client.get(url)
         assert (response.status_code == 200) == vetted, (role, url, response.status_code)
+    more = pages.get("/training/cascade/?start=0", HTTP_HX_REQUEST="true")  # the tree's next part
+    assert (more.status_code == 200) == vetted, (role, more.status_code)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -231,3 +233,14 @@ def test_search_finds_published_activities_for_vetted_members_and_drafts_for_nob
         draft = client.get(url + DRAFT_WORD)
         assert f"/training/{scene.draft.pk}/".encode() not in draft.content, (role, url)
         assert DRAFT_TITLE.encode() not in draft.content, (role, url)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_organisers_assign_a_corrective_action(role, scene, member, page_client):
+    url = f"/training/actions/{scene.action.pk}/assign/"
+    response = page_client(role).post(url, {"assignee": member.expert.pk})
+    scene.action.refresh_from_db()
+    if role in ORGANISERS:
+        assert response.status_code == 302 and scene.action.assignee_id == member.expert.pk
+    else:
+        assert _denied(response) and scene.action.assignee_id is None, response.status_code

@@ -307,3 +307,22 @@ def test_a_draft_is_announced_to_nobody(
     with django_capture_on_commit_callbacks(execute=True):
         make_activity(publish=False)
     assert not Notification.objects.exists()
+
+
+def test_assignee_is_a_member_of_the_owning_agency_and_is_set_while_open(
+    make_activity, publisher, participant_agency, participant, member, outsider
+):
+    _a, _r, action = _exercise_with_action(make_activity, publisher, participant_agency)
+    with pytest.raises(NotAllowed):
+        services.action_assign(by=outsider, action=action, assignee=participant.expert)
+    with pytest.raises(ActionRefused):  # a member of the organiser, not of the owning agency
+        services.action_assign(by=publisher, action=action, assignee=member.expert)
+    services.action_assign(by=publisher, action=action, assignee=participant.expert)
+    action.refresh_from_db()
+    assert action.assignee == participant.expert
+    services.action_assign(by=publisher, action=action, assignee=None)
+    action.refresh_from_db()
+    assert action.assignee is None
+    services.action_update(by=publisher, action=action, status="done")
+    with pytest.raises(Conflict):
+        services.action_assign(by=publisher, action=action, assignee=participant.expert)

@@ -128,3 +128,50 @@ def test_sop_page_links_its_change_requests(client_for, make_sop, member):
     sop = make_sop().sop
     page = client_for(member).get(sop.get_absolute_url())
     assert reverse("training:change_requests", args=[sop.pk]).encode() in page.content
+
+
+def test_only_agency_admins_and_staff_nominate(
+    client_for, make_activity, member, participant_admin, staff
+):
+    from training.permissions import can_nominate
+
+    activity = make_activity()
+    url = reverse("training:nominate", args=[activity.pk])
+    assert (can_nominate(member), can_nominate(participant_admin), can_nominate(staff)) == (
+        False,
+        True,
+        True,
+    )
+    assert client_for(member).get(url).status_code == 403
+    assert url.encode() not in client_for(member).get(activity.get_absolute_url()).content
+    admin = client_for(participant_admin)
+    assert admin.get(url).status_code == 200
+    assert url.encode() in admin.get(activity.get_absolute_url()).content
+
+
+def test_organiser_assigns_a_corrective_action_on_the_report_page(
+    client_for, make_activity, publisher, participant_agency, participant, member
+):
+    activity = make_activity(agencies=[participant_agency])
+    report = services.report_save(by=publisher, activity=activity, summary="s", final=True)
+    weak = services.observation_add(
+        by=publisher, report=report, capability="Sampling", kind="improvement", text="No kits"
+    )
+    action = services.action_add(
+        by=publisher,
+        observation=weak,
+        title="Stock kits",
+        owner=participant_agency,
+        due=timezone.localdate(),
+    )
+    client = client_for(publisher)
+    page = client.get(reverse("training:report", args=[activity.pk])).content.decode()
+    assert reverse("training:action_assign", args=[action.pk]) in page
+    assert participant.expert.full_name in page and member.expert.full_name not in page
+    url = reverse("training:action_assign", args=[action.pk])
+    client.post(url, {"assignee": member.expert.pk})  # not of the owning agency: refused
+    action.refresh_from_db()
+    assert action.assignee is None
+    assert client.post(url, {"assignee": participant.expert.pk}).status_code == 302
+    action.refresh_from_db()
+    assert action.assignee == participant.expert
