@@ -188,9 +188,9 @@ class Clients:
                 )
             )
 
-    def connect(self, cookies: list[str]) -> float:
+    def connect(self, cookies: list[str], batch: int = 50) -> float:
         start = time.perf_counter()
-        self.run(self._connect(cookies))
+        self.run(self._connect(cookies, batch))
         return time.perf_counter() - start
 
     def reset(self) -> None:
@@ -331,6 +331,9 @@ def main() -> None:
     parser.add_argument("--followers", type=int, default=10_000)
     parser.add_argument("--ru-share", type=float, default=0.0, help="share reading Russian")
     parser.add_argument("--web", type=int, default=1, help="daphne processes (clients spread)")
+    parser.add_argument(
+        "--connect-batch", type=int, default=50, help="sockets opened at once while connecting"
+    )
     args = parser.parse_args()
     sizes = [int(x) for x in args.clients.split(",")]
     global RU_SHARE
@@ -366,7 +369,7 @@ def main() -> None:
             sop = publish_new(publisher=publisher, visibility=SOP.Visibility.NETWORK)
             follow_all(people[:size], sop)
             cookies = [session_cookie(u) for u in people[connected:size]]
-            took = clients.connect(cookies)
+            took = clients.connect(cookies, args.connect_batch)
             connected = size
             samples, handled = [], []
             cpu_before = [cpu_seconds(p.pid) for p in processes] + [cpu_seconds()]
