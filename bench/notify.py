@@ -68,7 +68,19 @@ def start_services(log_dir: Path, web: int) -> tuple[list[subprocess.Popen], lis
     ports = [common.free_port() for _ in range(web)]
     daphnes = [
         subprocess.Popen(
-            [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "frontline.asgi:application"],
+            # The set-up opens 1,000 sockets at once; on a loaded machine their handshakes
+            # queue past daphne's 5 s default and are refused. What is measured after is
+            # delivery, which this does not touch.
+            [
+                str(BIN / "daphne"),
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "--websocket_connect_timeout",
+                "120",
+                "frontline.asgi:application",
+            ],
             cwd=ROOT,
             env=env,
             stdout=(log_dir / f"daphne-{port}.log").open("w"),
