@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -47,8 +48,22 @@ def _catch_up(user, last_id: int, since, language: str) -> tuple[list[dict], int
     return items, selectors.unread_count(user=user)
 
 
+# Messages from the channel layer that touch no database.
+PUSHED = frozenset({"notification.new", "notification.unread", "force.disconnect"})
+
+
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
+
+    async def dispatch(self, message):
+        """Pushes go straight to their handler. Channels' own dispatch first hops to a
+        thread to close stale database connections, for every message: that was half of
+        daphne's time delivering one notification to 1,000 tabs. What reads the database
+        here goes through ``database_sync_to_async``, which closes them itself."""
+        if message.get("type") in PUSHED:
+            await getattr(self, get_handler_name(message))(message)
+        else:
+            await super().dispatch(message)
 
     async def connect(self):
         user = self.scope.get("user")
