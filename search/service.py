@@ -19,7 +19,7 @@ from whoosh import query as wq
 
 from network.permissions import approved_roles, is_vetted
 from search import display
-from search.engine import parsing, ranking, spelling
+from search.engine import candidates, parsing, ranking, spelling
 from search.engine.errors import is_index_error, raised_in_whoosh
 from search.engine.matching import Budget, matching_docs, presolved, settable
 from search.engine.reader import Reader, get_reader, report_broken
@@ -203,7 +203,12 @@ def _run(reader: Reader, plan: ranking.Plan, mask, filters, page, per_page, sort
         matched = _matched(reader, match, mask, budget)
         if not matched:
             return [], 0, {}, budget.cut
-        results = _top(reader, match, matched, depth, sort, adjust)
+        if sort == "relevance" and candidates.supported(match):
+            scored = candidates.top(reader, match, matched, depth, adjust)
+        else:
+            scored = [
+                (hit.score, hit.docnum) for hit in _top(reader, match, matched, depth, sort, adjust)
+            ]
     else:
         # Phrases need Whoosh's matcher (word positions): one pass of it both ranks and
         # collects every match for the count and facets.
@@ -212,7 +217,7 @@ def _run(reader: Reader, plan: ranking.Plan, mask, filters, page, per_page, sort
         matched = FrozenBitMap(seen)
         if not matched:
             return [], 0, {}, budget.cut
-    scored = [(hit.score, hit.docnum) for hit in results]
+        scored = [(hit.score, hit.docnum) for hit in results]
     scored = ranking.with_proximity(reader, near, scored, adjust)
     docnums = [d for _s, d in scored][(page - 1) * per_page : page * per_page]
     stored = [reader.searcher.stored_fields(d) for d in docnums]

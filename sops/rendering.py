@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import threading
 from dataclasses import dataclass
 
@@ -88,12 +89,29 @@ def render_markdown(body: str) -> Rendered:
 _plain = threading.local()
 
 
+# What Markdown (with tables) or HTML could make of a text: marks, escapes, tags,
+# entities, links ("[text](url)", "[text][ref]", "[ref]: url"), table bars, and lines
+# opening a heading, quote, list, rule or code block, or underlining a heading. A text
+# with none of these is rendered as its own paragraphs (a bracket alone, "[1]", stays).
+MARKUP = re.compile(
+    r"[\\`*_<|]|&(?:#|\w+;)|\]\s*[\[(]|^[ \t]*\[[^\]]*\]:"
+    r"|^[ \t]*(?:[-+>#=]|\d+[.)])|^(?: {4}|\t)",
+    re.M,
+)
+BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+
+
 def plain_text(body: str) -> str:
     """The words a reader sees, without Markdown marks or HTML: for snippets and previews.
 
-    One converter per thread, reset between texts: building a new one loads its
-    extensions again, which cost more than converting a snippet's passage.
+    Prose with no markup (``MARKUP``) is returned without running Markdown (most of a
+    snippet's cost), its paragraphs one a line: the words rendering gives, in the same
+    order, spaces at line ends aside (a snippet collapses whitespace). Else one
+    converter per thread, reset between texts: building a new one loads its extensions
+    again, which cost more than converting a snippet's passage.
     """
+    if not MARKUP.search(body or ""):
+        return BLANK_LINES.sub("\n", (body or "").strip())
     md = getattr(_plain, "md", None)
     if md is None:
         md = _plain.md = markdown.Markdown(extensions=["tables"])

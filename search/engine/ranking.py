@@ -223,6 +223,13 @@ class Adjustment:
         self.others = FrozenBitMap() if plan.people else _not_procedures(reader)
         self.foreign = _other_script(reader, plan.script)
 
+    def per_missing(self, clause_docs: list[FrozenBitMap]) -> float:
+        """The factor a document's score is multiplied by for each of ``clause_docs`` it
+        is not in: coordination, if those are the clauses counted here (else 1)."""
+        if self.wanted > 1 and clause_docs == self.clause_docs:
+            return COORDINATION
+        return 1.0
+
     def __call__(self, searcher, docnum: int, score: float) -> float:
         if self.wanted > 1:
             missing = sum(1 for docs in self.clause_docs if docnum not in docs)

@@ -2,8 +2,9 @@
 
 Whoosh offers no public way to read a term's postings a block at a time, to tell a
 sub-searcher's document offset, to find a segment's directory, to list a bounded
-expansion's terms, or to check word positions at one given document without scanning
-on to the next match. The engine needs each of these; they live here, and
+expansion's terms, to check word positions at one given document without scanning
+on to the next match, to read a term's weights a block at a time, or to score one
+posting without a matcher moved to it. The engine needs each of these; they live here, and
 ``tests/search/test_whoosh_private.py`` compares every one with Whoosh's own answers.
 A different Whoosh may lay its internals out differently: importing this module with
 any other version raises, so an upgrade is a deliberate change (run those tests, then
@@ -11,6 +12,8 @@ move ``TESTED_VERSION``).
 """
 
 from __future__ import annotations
+
+from array import array
 
 import whoosh
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -137,3 +140,43 @@ def phrase_scores(searcher, phrase, docnums, context) -> dict[int, float]:
             if not all(m.is_active() for m in ms):
                 break
     return found
+
+
+def postings(matcher) -> tuple[array, array]:
+    """One term's (document numbers, weights) in a segment, read a block at a time as
+    ``posting_ids`` reads them (``W3LeafMatcher`` block state); other matchers through
+    their public ``id``/``weight``."""
+    ids, weights = array("I"), array("f")
+    if type(matcher) is not W3LeafMatcher:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return ids, weights
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        if matcher._weights is None:
+            matcher._read_weights()
+        ids.extend(matcher._ids[matcher._i :])
+        weights.extend(matcher._weights[matcher._i :])
+        matcher._next_block()
+    return ids, weights
+
+
+class Posting:
+    """What a Whoosh scorer reads of the matcher it scores (``BaseScorer.score(matcher)``
+    calls only ``id()`` and ``weight()``; ``WeightLengthScorer`` then looks up the
+    document's field length): one posting, to score it without moving a matcher."""
+
+    __slots__ = ("docnum", "posting_weight")
+
+    def __init__(self, docnum: int, weight: float):
+        self.docnum = docnum
+        self.posting_weight = weight
+
+    def id(self) -> int:
+        return self.docnum
+
+    def weight(self) -> float:
+        return self.posting_weight
