@@ -39,6 +39,7 @@ def warm_up() -> float:
 
     from search import service
     from search.engine import reader as engine_reader
+    from search.index import IndexUnavailable
     from search.schema import FACET_FIELDS
 
     started = time.monotonic()
@@ -57,6 +58,8 @@ def warm_up() -> float:
         service.autocomplete(user=anonymous, text="proc")
         for name in ("search/search.html", "search/_results.html"):
             get_template(name)
+    except IndexUnavailable as exc:  # no index yet: the first search builds or reports it
+        log.info("search warm-up skipped: %s", exc)
     except Exception:  # a warm-up must never stop the process; searches report it
         log.warning("search warm-up failed", exc_info=True)
     finally:

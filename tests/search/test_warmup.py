@@ -35,3 +35,15 @@ def test_the_first_search_gets_the_reader_the_warm_up_filled(
 def test_no_warm_up_when_turned_off(settings):
     settings.FRONTLINE_SEARCH_WARM = False
     assert warmup.start_in_background() is False
+
+
+def test_without_an_index_the_warm_up_says_so_in_one_line(settings, tmp_path, caplog):
+    """A fresh install has no index yet: no traceback, and the first search still builds it."""
+    settings.FRONTLINE_INDEX_DIR = str(tmp_path / "none-yet")
+    engine_reader.drop_reader()
+    engine_reader.warming_started()
+    with caplog.at_level("INFO", logger="search.warmup"):
+        warmup.warm_up()
+    (record,) = [r for r in caplog.records if r.name == "search.warmup"]
+    assert "skipped" in record.getMessage() and record.exc_info is None
+    engine_reader.drop_reader()
