@@ -19,6 +19,8 @@
   const copyKind = document.body.dataset.offlineCopy || "";
   let csrf = (document.querySelector("meta[name=csrf-token]") || {}).content || "";
   let syncing = null;
+  // Set at sign-out: a check still running must not store anything after the wipe.
+  let signingOut = false;
   let enabled = false; // this device keeps a kit (the member asked for it here)
 
   const fmt = (template, values) =>
@@ -98,7 +100,8 @@
 
   async function somethingStored() {
     if ((await caches.keys()).some((n) => n.startsWith("frontline-kit-"))) return true;
-    return (await navigator.serviceWorker.getRegistrations()).length > 0;
+    if ((await navigator.serviceWorker.getRegistrations()).length > 0) return true;
+    return (await hasDb()) && (await all("entries")).length > 0;
   }
 
   async function dropOtherUsers() {
@@ -108,6 +111,7 @@
   }
 
   async function fetchInto(cache, url) {
+    if (signingOut) throw new Error("signing out");
     const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
     // A redirect (to sign-in) or an error is never stored as if it were the page.
     if (!response.ok || response.redirected) return 0;
@@ -123,6 +127,7 @@
     for (const a of entry.attachments) {
       if (a.kept) total += await fetchInto(cache, a.url);
     }
+    if (signingOut) throw new Error("signing out");
     await put("entries", { ...entry, bytes: total, checkedAt });
     return true;
   }
@@ -260,11 +265,14 @@
     const form = event.target;
     if (new URL(form.action, location.href).pathname !== d.logoutUrl || form.dataset.wiped) return;
     event.preventDefault();
+    signingOut = true;
     const done = () => {
       form.dataset.wiped = "1";
       form.submit();
     };
-    (navigator.onLine ? flushQueue().catch(() => {}) : Promise.resolve())
+    // A check under way stops at its next download; the wipe waits for it, then empties.
+    (syncing || Promise.resolve())
+      .then(() => (navigator.onLine ? flushQueue().catch(() => {}) : null))
       .then(() => wipe(false))
       .then(done, done);
   });
@@ -340,7 +348,7 @@
   }
 
   function sync(reconnect) {
-    if (!syncing) {
+    if (!syncing && !signingOut) {
       syncing = check(reconnect)
         .catch((error) => console.warn("offline kit:", error.message))
         .finally(() => {
