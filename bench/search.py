@@ -38,7 +38,11 @@ def parse_args():
     p.add_argument("--words", type=int, default=1500)
     p.add_argument("--queries", type=int, default=100, help="queries per kind")
     p.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
-    p.add_argument("--database-url", default="", help="default: SQLite in a temp dir")
+    p.add_argument(
+        "--database-url",
+        default="",
+        help="default: SQLite in a temp dir; a PostgreSQL database is dropped and made anew",
+    )
     p.add_argument("--workdir", default="", help="default: a temp dir")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--no-raw", action="store_true", help="skip the plain-Whoosh columns")
@@ -218,6 +222,10 @@ def main():
     args = parse_args()
     rng = random.Random(args.seed)
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="frontline-bench-"))
+    if args.database_url.startswith("postgres") and not args.reuse:
+        import common  # bench/common.py
+
+        common.recreate_database(args.database_url)  # a throw-away name, made anew
     setup_django(args, workdir)
     texts = load_corpus(Path(args.corpus))
     paras = paragraphs_of(texts)
