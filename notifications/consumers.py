@@ -1,4 +1,5 @@
-"""The WebSocket consumer: it authenticates, joins ``user-<id>`` and delivers. Nothing else.
+"""The WebSocket consumer: it authenticates, joins ``user-<id>`` and this process's hub
+(``notifications.hub``), and delivers. Nothing else.
 
 It changes no domain data: marking read goes through HTTP views and services, which
 push the new unread count back here to every tab of that user.
@@ -21,6 +22,7 @@ from frontline.second_factor import session_passed_second_factor
 from network.permissions import is_vetted
 from network.preferences import delivery_language, language_of
 from notifications import push, selectors
+from notifications.hub import hub_for
 
 # Notification ids are PostgreSQL bigints: a larger last_id would fail in the query.
 MAX_ID = 2**63 - 1
@@ -78,11 +80,17 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         self.language = language
         self.group = push.group_name(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await hub_for(self.channel_layer).join(user.pk, self)
         await self.accept()
         await self.send_json(push.message_unread(await _unread(user)))
 
+    def _leave_hub(self) -> None:
+        if self.group:
+            hub_for(self.channel_layer).leave(self.user.pk, self)
+
     async def disconnect(self, code):
         if self.group:
+            self._leave_hub()
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
@@ -128,6 +136,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def force_disconnect(self, message):
         """Signed out, password changed or removed from an agency: deliver nothing more."""
         if self.group:
+            self._leave_hub()
             await self.channel_layer.group_discard(self.group, self.channel_name)
             self.group = None
         await self.close(code=4401)

@@ -1,10 +1,11 @@
 """Delivery to open browser tabs over the channel layer. Only ever called after commit.
 
-Each user's tabs sit in the group ``user-<id>``. Sends to many users go out in one
-event-loop run, concurrently in bounded batches: on ``RedisPubSubChannelLayer`` a
-group send is one PUBLISH, so a batch costs about one round trip, not one per user.
-A failed push loses nothing: the row is in the database and the tab's catch-up on
-reconnect fetches it.
+New notifications and unread counts go out as batches to every web process's hub
+(``notifications.hub``), which hands each to the tabs of its user that the process
+holds: a thousand tabs cost a few channel-layer messages, not a thousand. Each user's
+tabs also sit in the group ``user-<id>``, which carries everything else (sign-out's
+disconnect). A failed push loses nothing: the row is in the database and the tab's
+catch-up on reconnect fetches it.
 """
 
 from __future__ import annotations
@@ -15,11 +16,16 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from notifications.hub import BATCH_TYPE, HOSTS_GROUP
 from notifications.models import Notification
 
 log = logging.getLogger(__name__)
 BATCH = 200
 PIPELINE = 1000
+# Pairs per hub message: 500 notifications are about 150 KB of msgpack.
+HUB_BATCH = 500
+# What the hubs deliver; the consumer's handlers of the same types serve direct sends.
+HUB_TYPES = frozenset({"notification.new", "notification.unread"})
 
 
 def group_name(user_id: int) -> str:
@@ -84,7 +90,12 @@ async def _publish_pipelined(layer, messages: list[tuple[int, dict]]) -> bool:
 
 
 async def _send_all(layer, messages: list[tuple[int, dict]]) -> int:
-    if await _publish_pipelined(layer, messages):
+    batched = [(uid, msg) for uid, msg in messages if msg.get("type") in HUB_TYPES]
+    for i in range(0, len(batched), HUB_BATCH):
+        items = [list(pair) for pair in batched[i : i + HUB_BATCH]]
+        await layer.group_send(HOSTS_GROUP, {"type": BATCH_TYPE, "items": items})
+    messages = [(uid, msg) for uid, msg in messages if msg.get("type") not in HUB_TYPES]
+    if not messages or await _publish_pipelined(layer, messages):
         return 0
     failed = 0
     for i in range(0, len(messages), BATCH):

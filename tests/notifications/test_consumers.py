@@ -76,6 +76,44 @@ def test_connect_sends_unread_count_then_forwards_new_notifications(member):
     run(go, cookie_for(member), member.pk)
 
 
+def test_a_batch_push_reaches_each_users_tabs_and_no_one_elses(member, outsider):
+    """Pushes go out as batches to the web process's hub: each pair reaches only the tabs
+    of its user, and a closed tab leaves the hub."""
+    from channels.layers import get_channel_layer
+
+    from notifications.hub import hub_for
+
+    async def go(member_cookie, outsider_cookie):
+        layer = get_channel_layer()
+        first, connected, _ = await _connect([ORIGIN, (b"cookie", member_cookie)])
+        second, connected_too, _ = await _connect([ORIGIN, (b"cookie", member_cookie)])
+        other, other_connected, _ = await _connect([ORIGIN, (b"cookie", outsider_cookie)])
+        assert connected and connected_too and other_connected
+        for ws in (first, second, other):
+            assert (await ws.receive_json_from(timeout=3))["type"] == "notification.unread"
+        failed = await push._send_all(
+            layer,
+            [
+                (member.pk, push.message_unread(4)),
+                (outsider.pk, push.message_unread(5)),
+                (member.pk + outsider.pk + 1000, push.message_unread(6)),  # no tab here
+            ],
+        )
+        assert failed == 0
+        for ws in (first, second):
+            assert await ws.receive_json_from(timeout=3) == push.message_unread(4)
+            assert await ws.receive_nothing(timeout=0.2)
+        assert await other.receive_json_from(timeout=3) == push.message_unread(5)
+        assert await other.receive_nothing(timeout=0.2)
+        await first.disconnect()
+        await second.disconnect()
+        assert member.pk not in hub_for(layer).sockets
+        assert outsider.pk in hub_for(layer).sockets
+        await other.disconnect()
+
+    run(go, cookie_for(member), cookie_for(outsider))
+
+
 def test_catch_up_returns_what_was_missed_and_changes_nothing(publisher, member):
     sop = publish_new(publisher=publisher)
     seen = Notification.objects.get(recipient=member).pk

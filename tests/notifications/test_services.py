@@ -8,6 +8,7 @@ from events.models import Event
 from events.services import handler_run
 from frontline.errors import ActionRefused, NotAllowed
 from notifications import services
+from notifications.hub import BATCH_TYPE, HOSTS_GROUP
 from notifications.models import Mail, Notification, Subscription
 from sops import services as sop_services
 from sops.models import SOP
@@ -18,7 +19,8 @@ HANDLER = "notifications.handlers.on_sop_event"
 
 @pytest.fixture
 def inbox_of(settings):
-    """Subscribe a fake channel to a user's group; ``read()`` returns what arrived.
+    """A fake web process holding one tab of the user: a channel in the user's group and
+    in the hubs' group; ``read()`` returns what arrived for that user, in order.
 
     In-process layer here; tests/integration covers the Redis one end to end.
     """
@@ -28,14 +30,19 @@ def inbox_of(settings):
     def make(user):
         channel = async_to_sync(layer.new_channel)()
         async_to_sync(layer.group_add)(f"user-{user.pk}", channel)
+        async_to_sync(layer.group_add)(HOSTS_GROUP, channel)
 
         def read():
             out = []
             while True:
                 try:
-                    out.append(async_to_sync(_receive_now)(layer, channel))
+                    message = async_to_sync(_receive_now)(layer, channel)
                 except TimeoutError:
                     return out
+                if message["type"] == BATCH_TYPE:
+                    out.extend(m for uid, m in message["items"] if uid == user.pk)
+                else:
+                    out.append(message)
 
         return read
 
