@@ -43,6 +43,7 @@ def warm_up() -> float:
     from search.schema import FACET_FIELDS
 
     started = time.monotonic()
+    engine_reader.warming_here()
     try:
         reader = engine_reader.get_reader()
         for fieldname in FACET_FIELDS.values():

@@ -165,6 +165,12 @@ def warming_started() -> None:
     _not_warming.clear()
 
 
+def warming_here() -> None:
+    """Called by the warm-up thread itself: it opens its reader without waiting for the
+    warm-up (its own; it waited the whole ``WARM_WAIT`` for itself before)."""
+    _local.warming = True
+
+
 def offer_reader() -> None:
     """Hand this thread's reader to the next thread that needs one (the end of a
     warm-up), and let threads waiting for it go on."""
@@ -173,11 +179,13 @@ def offer_reader() -> None:
         _local.reader = None
         with _spare_lock:
             _spare.append(reader)
+    _local.warming = False
     _not_warming.set()
 
 
 def _take_spare(path, build) -> Reader | None:
-    _not_warming.wait(WARM_WAIT)
+    if not getattr(_local, "warming", False):
+        _not_warming.wait(WARM_WAIT)
     with _spare_lock:
         while _spare:
             reader = _spare.pop()
