@@ -26,3 +26,16 @@ def test_env_helpers():
     assert env_bool({"DEBUG": "0"}, "DEBUG", True) is False
     assert env_bool({}, "DEBUG", True) is True
     assert env_list({"H": "a.org, b.org"}, "H", []) == ["a.org", "b.org"]
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_postgresql_pages_run_without_jit_compilation():
+    """The planner compiled the SOP list's page query at 20,000 procedures: 38 of 116 ms."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("DATABASE_URL is not PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
