@@ -34,6 +34,7 @@ from capacity.heatmap_svg import COLOURS, heat_map_svg, heat_map_table_body
 from capacity.models import TLP, TLP_MEANING, Assessment, EquipmentDelivery, Level, Need, Regulation
 from capacity.permissions import can_edit_assessment, can_start_assessment, can_validate
 from frontline.errors import ActionRefused
+from frontline.text import lookup_param
 from network.models import Country, Region
 
 
@@ -54,7 +55,7 @@ def _legend() -> list[tuple[int, str, str]]:
 
 @require_GET
 def heat_map(request):
-    region = request.GET.get("region") or None
+    region = lookup_param(request, "region") or None
     if region and not Region.objects.filter(code=region).exists():
         region = None
     hm = selectors.heat_map(user=request.user, year=_int(request.GET.get("year")), region=region)
@@ -375,7 +376,7 @@ def need_list(request):
         "status": request.GET.get("status")
         if request.GET.get("status") in Need.Status.values
         else "",
-        "country": (request.GET.get("country") or "").upper()[:2],
+        "country": lookup_param(request, "country").upper()[:2],
     }
     needs = selectors.need_list(user=request.user, filters=filters)
     if _wants_csv(request):
@@ -410,7 +411,7 @@ def equipment(request):
         else "country"
     )
     filters = {
-        "country": (request.GET.get("country") or "").upper()[:2],
+        "country": lookup_param(request, "country").upper()[:2],
         "category": request.GET.get("category")
         if request.GET.get("category") in EquipmentDelivery.Category.values
         else "",
@@ -454,7 +455,7 @@ def equipment(request):
 @require_GET
 def regulations(request):
     filters = {
-        "country": (request.GET.get("country") or "").upper()[:2],
+        "country": lookup_param(request, "country").upper()[:2],
         "kind": request.GET.get("kind")
         if request.GET.get("kind") in Regulation.Kind.values
         else "",

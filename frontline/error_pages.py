@@ -14,7 +14,7 @@ import logging
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
@@ -80,38 +80,13 @@ def error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
     return render(request, "errors/page.html", context, status=status)
 
 
-def _nul_message() -> str:
-    return _("The address or the form contains a NUL character, which no page accepts.")
-
-
-def _has_nul(request: HttpRequest) -> bool:
-    """A NUL character in the query or a page's form: PostgreSQL refuses it in any
-    statement, so a view passing such a value to a query would answer 500 (wapiti found
-    one at ``/capacity/?region=...%00``). The API's serializers refuse it field by field."""
-    data = [request.GET]
-    if request.method == "POST" and not request.path.startswith(JSON_PREFIXES):
-        data.append(request.POST)  # CSRF's check reads it anyway
-    return any("\x00" in k + "".join(vs) for d in data for k, vs in d.lists())
-
-
 class ErrorPageMiddleware:
-    """Turns a page view's refusal into the styled page (DEBUG or not), logged in one line.
-
-    It also answers 400 to a request carrying a NUL character before any view reads it.
-    """
+    """Turns a page view's refusal into the styled page (DEBUG or not), logged in one line."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if _has_nul(request):
-            message = _nul_message()
-            logger.info("400 %s: %s", request.path, message)
-            if request.path.startswith(JSON_PREFIXES):
-                from api.errors import error_body
-
-                return JsonResponse(error_body(400, message), status=400)
-            return error_page(request, 400, message)
         return self.get_response(request)
 
     def process_exception(self, request, exception):

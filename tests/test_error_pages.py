@@ -118,33 +118,3 @@ def test_a_form_without_its_security_token_gets_the_styled_page_saying_what_to_d
     text = _page(response)
     assert "reload the page and send the form again" in text
     assert "CSRF token" not in text  # the failed check's own reason stays in the log
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/capacity/?year=2025&region=SEEE%00",  # the page wapiti found answering 500
-        "/sops/?q=decon%00",
-        "/search/?q=a%00b",
-        "/training/cascade/?country=R%00S",
-        "/experts/?country%00=RS",
-    ],
-)
-def test_a_nul_character_in_the_address_is_a_styled_400(client_for, member, url):
-    response = client_for(member).get(url)
-    assert response.status_code == 400
-    assert "NUL character" in _page(response)
-
-
-def test_a_nul_character_in_a_form_is_refused_and_changes_nothing(client_for, member):
-    before = member.expert.language
-    response = client_for(member).post("/profile/", {"language": "ru\x00"})
-    assert response.status_code == 400
-    member.expert.refresh_from_db()
-    assert member.expert.language == before
-
-
-def test_a_nul_character_in_an_api_query_is_a_json_400(client):
-    response = client.get("/api/v1/sops/?q=x%00")
-    assert response.status_code == 400
-    assert "NUL character" in response.json()["error"]["message"]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontline.errors import ActionRefused
+from frontline.text import lookup_param
 from network.models import Agency, Country, Topic
 from network.permissions import is_vetted
 from sops.models import SOP, SOPVersion
@@ -543,7 +544,7 @@ def cascade(request):
     """The table and the first part of the tree; with ``start`` (htmx's "Show more", or the
     same link without script) the tree's part from that course on."""
     _vetted(request)
-    code, slug = request.GET.get("country"), request.GET.get("topic")
+    code, slug = lookup_param(request, "country"), lookup_param(request, "topic")
     country = Country.objects.filter(code=code).first() if code else None
     topic = Topic.objects.filter(slug=slug).first() if slug else None
     try:
