@@ -21,7 +21,6 @@ from notifications.models import Notification
 
 log = logging.getLogger(__name__)
 BATCH = 200
-PIPELINE = 1000
 # Pairs per hub message: 500 notifications are about 150 KB of msgpack.
 HUB_BATCH = 500
 # What the hubs deliver; the consumer's handlers of the same types serve direct sends.
@@ -54,49 +53,13 @@ def message_unread(unread: int) -> dict:
 FORCE_DISCONNECT = {"type": "force.disconnect"}
 
 
-async def _publish_pipelined(layer, messages: list[tuple[int, dict]]) -> bool:
-    """On ``RedisPubSubChannelLayer``: every PUBLISH of a batch in one Redis pipeline.
-
-    The layer's own ``group_send`` takes a lock and waits a round trip per message
-    (10,000 users: ~0.6 s); a pipeline sends them in a few round trips. It uses the
-    layer's channel naming and serialisation, so consumers receive exactly what
-    ``group_send`` would deliver. Returns False when the layer is not that one (or its
-    internals changed), and the caller falls back to ``group_send``.
-    """
-    try:
-        from channels_redis.pubsub import RedisPubSubChannelLayer
-
-        if not isinstance(layer, RedisPubSubChannelLayer):
-            return False
-        loop_layer = layer._get_layer()
-        by_shard: dict = {}
-        for uid, msg in messages:
-            channel = loop_layer._get_group_channel_name(group_name(uid))
-            by_shard.setdefault(id(shard := loop_layer._get_shard(channel)), (shard, []))[1].append(
-                (channel, loop_layer.channel_layer.serialize(msg))
-            )
-        for shard, items in by_shard.values():
-            async with shard._lock:
-                shard._ensure_redis()
-                for i in range(0, len(items), PIPELINE):
-                    pipe = shard._redis.pipeline(transaction=False)
-                    for channel, data in items[i : i + PIPELINE]:
-                        pipe.publish(channel, data)
-                    await pipe.execute()
-        return True
-    except AttributeError:
-        log.warning("channels_redis internals changed; pushing one message at a time")
-        return False
-
-
 async def _send_all(layer, messages: list[tuple[int, dict]]) -> int:
     batched = [(uid, msg) for uid, msg in messages if msg.get("type") in HUB_TYPES]
     for i in range(0, len(batched), HUB_BATCH):
         items = [list(pair) for pair in batched[i : i + HUB_BATCH]]
         await layer.group_send(HOSTS_GROUP, {"type": BATCH_TYPE, "items": items})
+    # The rest (sign-out's disconnect) goes to each user's group.
     messages = [(uid, msg) for uid, msg in messages if msg.get("type") not in HUB_TYPES]
-    if not messages or await _publish_pipelined(layer, messages):
-        return 0
     failed = 0
     for i in range(0, len(messages), BATCH):
         batch = messages[i : i + BATCH]
