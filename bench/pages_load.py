@@ -6,9 +6,10 @@
 Builds the data with ``bench/search.py``'s builder (bulk rows: --sops SOPs with two
 versions each cut from the real corpus, --experts experts in 40 agencies), rebuilds the
 index with ``manage.py search_rebuild``, makes one signed-in session for each of --users
-vetted members (each follows some procedures and has notifications from a published
-revision), starts one daphne process on loopback (the embedded default's settings:
-DEBUG=1, in-memory channel layer, tasks eager) and runs locust headless: --users people
+vetted members (each follows some procedures, has notifications from a published
+revision and owes acknowledgements of about ten of 30 major revisions), starts one
+daphne process on loopback (the embedded default's settings: DEBUG=1, in-memory channel
+layer, tasks eager) and runs locust headless: --users people
 reading a random main page every 0.5-2 s for --seconds. Prints requests/s and p50/p95/max
 per page, and, as the floor measured in the same run, the same for ``/favicon.ico`` (a
 page that does no work: what daphne, the middleware and loopback cost on this machine).
@@ -84,6 +85,15 @@ def readers_and_pages(args, rng) -> dict:
             continue
         draft = services.version_start_revision(sop=sop, by=publisher)
         services.version_publish(version=draft, by=publisher, change_summary="bench")
+    # What home asks of every member: a major revision of 30 of their agency's procedures,
+    # each member acknowledging about two in three (so each owes about ten).
+    own = list(SOP.objects.filter(agency=members[0].agency).order_by("pk")[:30])
+    for sop in own:
+        draft = services.version_start_revision(sop=sop, by=publisher, change_kind="major")
+        major = services.version_publish(version=draft, by=publisher, change_summary="bench")
+        for m in members:
+            if rng.random() < 2 / 3:
+                services.version_acknowledge(version=major, by=m.expert.user)
     sessions = [common.session_key(m.expert.user) for m in members]
     versions = SOPVersion.objects.filter(sop__in=public[:100], status="superseded")
     agencies = list(Agency.objects.order_by("code").values_list("code", flat=True))

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from frontline.forms import any_of
+from frontline.forms import LongSelect, any_of
 from network.models import Agency, Country, Expert, Language, Membership, Region, Topic
 from network.verification import EMAIL_TAKEN, email_taken
 
@@ -96,6 +96,7 @@ class ProfileForm(forms.ModelForm):
             "languages": forms.CheckboxSelectMultiple,
             "topics": forms.CheckboxSelectMultiple,
             "bio": forms.Textarea(attrs={"rows": 5}),
+            "timezone": LongSelect,
         }
 
     def __init__(self, *args, **kwargs):

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Min, Q
+from django.db.models import F, Min
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from frontline.text import one_line
 from network.preferences import delivery_language, language_of, timezone_name_of, zone
 from notifications.models import Mail, Notification, Subscription
-from sops.permissions import visible_sops
+from sops.permissions import about_visible_sop_q
 
 log = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -59,7 +59,7 @@ def unsubscribe_url(**kwargs) -> str:
 
 
 def _visible(user, items):
-    return items.filter(Q(sop__isnull=True) | Q(sop__in=visible_sops(user).values("pk")))
+    return items.filter(about_visible_sop_q(user))
 
 
 def _build(mail: Mail) -> EmailMultiAlternatives | None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from network.models import Agency, Membership
 from network.permissions import approved_roles, expert_of, is_vetted
 from notifications.models import TARGET_FIELDS, Notification, Subscription
-from sops.permissions import visible_sops
+from sops.permissions import about_visible_sop_q
 
 CATCH_UP_LIMIT = 50
 
@@ -17,7 +17,7 @@ def notifications_of(user) -> QuerySet[Notification]:
     if not user or not user.is_authenticated:
         return Notification.objects.none()
     return Notification.objects.filter(recipient=user, in_app=True).filter(
-        Q(sop__isnull=True) | Q(sop__in=visible_sops(user).values("pk"))
+        about_visible_sop_q(user)
     )
 
 

@@ -184,7 +184,12 @@ class SOPVersion(models.Model):
                 name="unique_version_number",
             )
         ]
-        indexes = [models.Index(fields=["status", "review_due"])]
+        indexes = [
+            models.Index(fields=["status", "review_due"]),
+            # "Has this SOP readable text / an open draft?" from the index alone: lists ask
+            # it of every visible SOP, and the table's rows carry the whole body.
+            models.Index(fields=["sop", "status"], name="sopversion_sop_status"),
+        ]
         verbose_name = _("SOP version")
         verbose_name_plural = _("SOP versions")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from network.models import Membership
 from network.permissions import approved_roles, has_role, is_vetted
@@ -13,23 +13,42 @@ WORKING_STATUSES = {SOPVersion.Status.DRAFT, SOPVersion.Status.IN_REVIEW}
 
 
 def visible_sops_q(user, prefix: str = "") -> Q:
-    """A filter for SOPs (``prefix`` e.g. ``"sop__"``) that ``user`` may see."""
+    """A filter for SOPs (``prefix`` e.g. ``"sop__"``) that ``user`` may see.
+
+    Sharing with a partner agency is an ``EXISTS``, not a join, so the filter never
+    repeats a row: lists need no ``DISTINCT`` and counts no subquery over every SOP.
+    """
     public = Q(**{f"{prefix}visibility": SOP.Visibility.PUBLIC})
     if not user or not user.is_authenticated or not is_vetted(user):
         return public
     if user.is_staff:
         return Q()
     agencies = list(approved_roles(user))
+    shared = SOP.partner_agencies.through.objects.filter(
+        sop_id=OuterRef(f"{prefix}pk"), agency_id__in=agencies
+    )
     return (
         public
         | Q(**{f"{prefix}visibility": SOP.Visibility.NETWORK})
         | Q(**{f"{prefix}agency__in": agencies})
-        | Q(**{f"{prefix}partner_agencies__in": agencies})
+        | Q(Exists(shared))
     )
 
 
 def visible_sops(user) -> QuerySet[SOP]:
-    return SOP.objects.filter(visible_sops_q(user)).distinct()
+    return SOP.objects.filter(visible_sops_q(user))
+
+
+def about_visible_sop_q(user, field: str = "sop") -> Q:
+    """A filter for rows (notifications, mails) about no SOP or about one ``user`` may see.
+
+    It joins the row's own SOP rather than asking whether it is among every visible SOP,
+    so its cost follows the user's rows, not the size of the library.
+    """
+    visible = visible_sops_q(user, prefix=f"{field}__")
+    if not visible:  # staff see every SOP; ``Q(...) | Q()`` would drop that
+        return Q()
+    return Q(**{f"{field}__isnull": True}) | visible
 
 
 def can_view_sop(user, sop: SOP) -> bool:

@@ -19,8 +19,11 @@ Status = SOPVersion.Status
 READABLE_STATUSES = [Status.PUBLISHED, Status.SCHEDULED, Status.SUPERSEDED, Status.WITHDRAWN]
 
 
-def _has_readable_text() -> Exists:
-    return Exists(SOPVersion.objects.filter(sop=OuterRef("pk"), status__in=READABLE_STATUSES))
+def _has_readable_text() -> Q:
+    # A current version is a published one: only SOPs without one (withdrawn, or not yet
+    # published) need the look at their versions, which over 20,000 SOPs cost 10 ms a query.
+    readable = SOPVersion.objects.filter(sop=OuterRef("pk"), status__in=READABLE_STATUSES)
+    return Q(current_version__isnull=False) | Exists(readable)
 
 
 def _has_open_draft() -> Exists:
@@ -71,11 +74,12 @@ def sop_list(*, user, filters: dict) -> QuerySet[SOP]:
         qs = qs.filter(has_open_draft=True)
         if editing is not None:
             qs = qs.filter(agency__in=editing)
-    sops = SOP.objects.filter(pk__in=qs.values("pk"))
+    # No filter above repeats a row (sharing is an EXISTS; each many-to-many filter names
+    # one topic or country), so no DISTINCT. The version in force is read once the page is
+    # cut: joined, it made each of the 20,000 rows wide all through the sort.
     return (
-        sops.annotate(has_open_draft=_has_open_draft())
-        .select_related("agency", "agency__country", "language", "current_version")
-        .prefetch_related("topics", "countries")
+        qs.select_related("agency", "agency__country", "language")
+        .prefetch_related("current_version", "topics", "countries")
         .order_by("agency__country__name", "agency__name", "reference", "pk")
     )
 

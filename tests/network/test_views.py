@@ -1,8 +1,11 @@
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from network.models import Expert, Membership
+from frontline.forms import LongSelect
+from network.models import TIMEZONE_CHOICES, Expert, Membership
 from tests import factories
 
 
@@ -233,6 +236,26 @@ def test_profile_edit_keeps_text_in_any_script(client_for, member):
     assert expert.full_name == "Գոհար Պետրոսյան"
     assert expert.bio == "Çalışma — Ελληνικά — Кыргызча"
     assert expert.timezone == "Asia/Almaty"
+
+
+def test_the_time_zone_menu_offers_every_zone_and_shows_the_one_saved(client_for, member):
+    """The menu is drawn by frontline.forms.LongSelect (its options joined in Python): the
+    same options Django's own select would draw, the saved zone selected and no other."""
+    member.expert.timezone = "Asia/Almaty"
+    member.expert.save()
+    page = client_for(member).get(reverse("network:profile")).content.decode()
+    menu = re.search(r'<select name="timezone"[^>]*>(.*?)</select>', page, re.S).group(1)
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', menu)
+    assert [value for value, _, _ in options] == [name for name, _ in TIMEZONE_CHOICES]
+    assert all(value == label for value, _, label in options)
+    assert [value for value, selected, _ in options if selected] == ["Asia/Almaty"]
+
+
+def test_a_long_menu_escapes_its_options_as_django_s_own_does():
+    choices = [("a&b", "<b>A & B</b>"), ('"q"', "plain")]
+    long = LongSelect(choices=choices).render("zone", '"q"')
+    assert '<option value="a&amp;b">&lt;b&gt;A &amp; B&lt;/b&gt;</option>' in long
+    assert '<option value="&quot;q&quot;" selected>plain</option>' in long
 
 
 def test_country_and_region_pages(client, home_agency):

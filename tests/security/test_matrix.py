@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from events.models import Event
 from notifications import services as follow
 from notifications.models import Notification
+from notifications.selectors import notifications_after, notifications_list, unread_count
 from sops import services
 from sops.models import SOP, Attachment, SOPVersion
 from tests.security.conftest import (
@@ -183,6 +185,54 @@ def test_only_those_who_may_see_it_are_notified(
     about = Notification.objects.filter(sop=restricted.sop)
     assert about.filter(recipient=member).exists()
     assert not about.filter(recipient=outsider).exists()
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_who_is_shown_a_notification_about_it(role, restricted, persona, page_client):
+    """A notification about the agency-only procedure, left in anyone's inbox (as one from
+    before a visibility change would be), shows to those who may see it, staff included;
+    for the others neither the inbox, its count nor the catch-up mentions it."""
+    user = persona(role)
+    unread, caught_up = unread_count(user=user), len(notifications_after(user=user))
+    event = Event.objects.create(kind="sop.published", target=f"sop:{restricted.sop.pk}")
+    Notification.objects.create(
+        recipient=user, event=event, kind="sop.published", sop=restricted.sop,
+        title=f"SEC-001 {SECRET_WORD}", link=restricted.sop.get_absolute_url(),
+    )  # fmt: skip
+    Notification.objects.create(
+        recipient=user, event=Event.objects.create(kind="membership.approved"),
+        kind="membership.approved", title="About no procedure", link="/profile/",
+    )  # fmt: skip
+    may_see = role in VIEWERS
+    shown = [n.title for n in notifications_list(user=user)]
+    assert (f"SEC-001 {SECRET_WORD}" in shown) == may_see, (role, shown)
+    assert "About no procedure" in shown
+    added = 2 if may_see else 1
+    assert unread_count(user=user) == unread + added
+    assert len(notifications_after(user=user)) == caught_up + added
+    inbox = page_client(role).get("/notifications/")
+    assert inbox.status_code == 200
+    assert (SECRET_WORD.encode() in inbox.content) == may_see, role
+
+
+def test_a_procedure_shared_with_a_partner_agency_reaches_its_members(
+    restricted, outsider, other_agency, page_client
+):
+    """Sharing is the one visibility rule that is not a column of the SOP: the list, the
+    inbox and the API follow it too."""
+    restricted.sop.partner_agencies.add(other_agency)
+    event = Event.objects.create(kind="sop.published", target=f"sop:{restricted.sop.pk}")
+    Notification.objects.create(
+        recipient=outsider, event=event, kind="sop.published", sop=restricted.sop,
+        title=f"SEC-001 {SECRET_WORD}", link=restricted.sop.get_absolute_url(),
+    )  # fmt: skip
+    pages = page_client("outsider")
+    assert b"SEC-001" in pages.get("/sops/").content
+    assert SECRET_WORD.encode() in pages.get("/notifications/").content
+    assert pages.get(restricted.sop.get_absolute_url()).status_code == 200
+    restricted.sop.partner_agencies.remove(other_agency)
+    assert b"SEC-001" not in pages.get("/sops/").content
+    assert SECRET_WORD.encode() not in pages.get("/notifications/").content
 
 
 # Compliance: the dashboard, its CSV export, the agency's rules, what one owes ----------

@@ -43,6 +43,29 @@ def test_minor_and_editorial_versions_do_not_cancel_the_major_one_owed(
     assert [o.major for o in compliance.acknowledgements_owed(user=member)] == [v2]
 
 
+def test_the_list_of_what_one_owes_agrees_with_each_procedure(make_sop, editor, publisher, member):
+    """The home page's list looks only at procedures with a major revision not yet covered;
+    whatever was acknowledged (the major itself, a later minor, an earlier version), it
+    names exactly the procedures whose own reckoning says something is owed."""
+    up_to_date = make_sop("ACK-1")
+    services.version_acknowledge(version=up_to_date, by=member)
+    later_minor = make_sop("ACK-2")
+    services.version_acknowledge(
+        version=_revise(later_minor.sop, editor=editor, publisher=publisher, kind="minor"),
+        by=member,
+    )
+    outdated = make_sop("ACK-3")
+    services.version_acknowledge(version=outdated, by=member)
+    _revise(outdated.sop, editor=editor, publisher=publisher, kind="major")
+    _revise(outdated.sop, editor=editor, publisher=publisher, kind="minor")
+    never = make_sop("ACK-4")
+    sops = [v.sop for v in (up_to_date, later_minor, outdated, never)]
+    each = {s.reference for s in sops if compliance.acknowledgement_owed(user=member, sop=s)}
+    listed = [o.sop.reference for o in compliance.acknowledgements_owed(user=member)]
+    assert sorted(listed) == sorted(each) == ["ACK-3", "ACK-4"]
+    assert [o.major.number for o in compliance.acknowledgements_owed(user=member)] == ["2.0", "1.0"]
+
+
 def test_outsiders_owe_nothing_and_bad_days_are_refused(make_sop, outsider, editor, publisher):
     v1 = make_sop()
     assert compliance.acknowledgement_owed(user=outsider, sop=v1.sop) is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -506,6 +508,23 @@ def catalogue(make_sop, other_agency, outsider, home_agency):
 def test_list_filters(client_for, editor, catalogue, query, expected):
     response = client_for(editor).get(reverse("sops:list") + "?" + query)
     assert sorted(s.reference for s in response.context["page"]) == expected
+
+
+def test_each_row_of_the_list_says_where_its_procedure_stands(client_for, editor, catalogue):
+    """The version in force, "Withdrawn" for one withdrawn after publishing (it has text
+    to read), "Not published yet" for a draft only its editors see."""
+    page = client_for(editor).get(reverse("sops:list") + "?agency=home-agency")
+    rows = {
+        re.search(r"<strong>(.*?)</strong>", item).group(1): re.findall(
+            r'<span class="tag[^"]*">(.*?)</span>', item
+        )
+        for item in re.findall(
+            r"<li>(.*?)</li>", text(page).split('<ul class="result-list">')[1], re.S
+        )
+    }
+    assert rows["A-1"][0] == "1.0"
+    assert rows["B-1"][0] == "Withdrawn"
+    assert rows["D-1"][0] == "Not published yet"
 
 
 def test_list_htmx_request_returns_only_results(client_for, member, editor, catalogue):
