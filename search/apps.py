@@ -5,11 +5,13 @@ class SearchConfig(AppConfig):
     name = "search"
 
     def ready(self) -> None:
+        from django.core.signals import request_finished
         from django.db.models.signals import post_delete, post_save
 
         from events.registry import register
         from network.models import Agency, Country, Language, Topic
         from search import registry
+        from search.engine.reader import release_reader
         from search.handlers import reindex
 
         # Each app's search_documents.py declares its document types and their events.
@@ -21,6 +23,8 @@ class SearchConfig(AppConfig):
         for model in (Agency, Country, Language, Topic):
             post_save.connect(_labels_changed, sender=model, dispatch_uid=f"labels-{model}")
             post_delete.connect(_labels_changed, sender=model, dispatch_uid=f"labels-d-{model}")
+        # A request's thread hands its open, filled search reader to the next request.
+        request_finished.connect(release_reader, dispatch_uid="search-release-reader")
 
 
 def _labels_changed(**kwargs) -> None:

@@ -326,7 +326,7 @@ def _with_fallbacks(res: SearchPage, reader: Reader, user, highlight: bool, text
 def _search_into(res: SearchPage, reader: Reader, user, highlight: bool, text: str):
     """Fill ``res`` but its hits; returns the stored fields of the hits to show and the
     terms to highlight (None when nothing searchable was typed)."""
-    schema = reader.ix.schema
+    schema = reader.schema
     mask = _mask(reader, user, res.filters)
     if not text:
         res.sort = "date"

@@ -62,13 +62,20 @@ class Reader:
         except Exception:  # closing a broken index must not hide why it broke
             log.debug("closing search reader failed", exc_info=True)
 
+    @property
+    def schema(self):
+        """The open searcher's schema. Not ``ix.schema``: Whoosh's FileIndex reads and
+        unpickles its table of contents from disk on every access, which was 40% of a
+        warm search page's time at 20,000 SOPs."""
+        return self.searcher.schema
+
     def docset(self, fieldname: str, text: str) -> FrozenBitMap:
         """Document numbers holding the term ``text`` in ``fieldname`` (deleted ones
         excluded)."""
         return self.terms.get((fieldname, text), lambda: self._docset(fieldname, text))
 
     def _docset(self, fieldname: str, text: str) -> FrozenBitMap:
-        btext = self.ix.schema[fieldname].to_bytes(text)
+        btext = self.schema[fieldname].to_bytes(text)
         parts = []
         for segreader, offset in self.searcher.reader().leaf_readers():
             docs = _segment_docs(segreader, fieldname, btext)
@@ -81,7 +88,7 @@ class Reader:
         """True if ``docset`` would answer without reading postings."""
         if (fieldname, text) in self.terms:
             return True
-        btext = self.ix.schema[fieldname].to_bytes(text)
+        btext = self.schema[fieldname].to_bytes(text)
         return all(
             segment_key(segreader, fieldname, btext) in _segment_sets
             for segreader, _offset in self.searcher.reader().leaf_readers()
@@ -150,9 +157,12 @@ def get_reader() -> Reader:
     return reader
 
 
-# Readers a warm-up thread opened and filled, waiting for the first thread that needs
-# one (a reader is used by one thread at a time: it is handed over, never shared).
+# Readers no thread is using, filled, waiting for the next thread that needs one: the
+# warm-up's, and each finished request's (a reader is used by one thread at a time: it
+# is handed over, never shared). Under ASGI every request runs in a new thread, so
+# without this each one opened the index and refilled its caches from cold.
 _spare: list[Reader] = []
+MAX_SPARE = 4
 _spare_lock = threading.Lock()
 # Clear while a warm-up runs: a thread needing a reader waits for it (up to WARM_WAIT
 # seconds) rather than opening and filling a second one from cold.
@@ -171,14 +181,24 @@ def warming_here() -> None:
     _local.warming = True
 
 
-def offer_reader() -> None:
-    """Hand this thread's reader to the next thread that needs one (the end of a
-    warm-up), and let threads waiting for it go on."""
+def release_reader(**_signal) -> None:
+    """Hand this thread's reader to the next thread that needs one. Connected to
+    Django's ``request_finished``, which runs in the request's own thread."""
     reader = getattr(_local, "reader", None)
-    if reader is not None:
-        _local.reader = None
-        with _spare_lock:
+    if reader is None:
+        return
+    _local.reader = None
+    with _spare_lock:
+        if len(_spare) < MAX_SPARE:
             _spare.append(reader)
+            return
+    reader.close()
+
+
+def offer_reader() -> None:
+    """Hand this thread's reader on at the end of a warm-up, and let threads waiting
+    for it go on."""
+    release_reader()
     _local.warming = False
     _not_warming.set()
 
@@ -196,10 +216,16 @@ def _take_spare(path, build) -> Reader | None:
 
 
 def drop_reader() -> None:
+    """Close this thread's reader and the spare ones: the next search opens afresh."""
     reader = getattr(_local, "reader", None)
     if reader is not None:
         reader.close()
         _local.reader = None
+    with _spare_lock:
+        spares = _spare[:]
+        _spare.clear()
+    for spare in spares:
+        spare.close()
 
 
 def report_broken(exc: Exception) -> None:
@@ -223,6 +249,7 @@ __all__ = [
     "Reader",
     "get_reader",
     "drop_reader",
+    "release_reader",
     "report_broken",
     "posting_ids",
 ]

@@ -36,7 +36,7 @@ def known(reader, word: str, mask) -> bool:
     folded = parsing.normalise_word(word)
     if _visible(reader, "spell", folded, mask):
         return True
-    q = parsing.parse(word, reader.ix.schema)
+    q = parsing.parse(word, reader.schema)
     if q is None:
         return True  # nothing searchable: nothing to correct
     ixreader = reader.searcher.reader()
