@@ -69,14 +69,15 @@ def warm_up() -> float:
     return time.monotonic() - started
 
 
-def start_in_background() -> bool:
-    """Start the warm-up thread once per process (if ``FRONTLINE_SEARCH_WARM``)."""
+def start_in_background() -> threading.Thread | None:
+    """Start the warm-up thread once per process (if ``FRONTLINE_SEARCH_WARM``); returns
+    it, or None when it is off or already started."""
     global _started
     if not getattr(settings, "FRONTLINE_SEARCH_WARM", True):
-        return False
+        return None
     with _lock:
         if _started:
-            return False
+            return None
         _started = True
     from search.engine import reader as engine_reader
 
@@ -90,5 +91,6 @@ def start_in_background() -> bool:
         frozen = freeze_long_lived()
         log.info("search warmed up in %.2f s; %d long-lived objects frozen", seconds, frozen)
 
-    threading.Thread(target=run, name="search-warm-up", daemon=True).start()
-    return True
+    thread = threading.Thread(target=run, name="search-warm-up", daemon=True)
+    thread.start()
+    return thread

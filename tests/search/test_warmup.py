@@ -4,9 +4,13 @@ searches, which so starts warm instead of from cold."""
 
 from __future__ import annotations
 
+import gc
 import threading
 
 import pytest
+from asgiref.sync import async_to_sync
+from asgiref.testing import ApplicationCommunicator
+from django.core.handlers.asgi import ASGIHandler
 
 from search import warmup
 from search.engine import reader as engine_reader
@@ -49,7 +53,7 @@ def test_the_warm_up_does_not_wait_for_itself(monkeypatch, publish, publisher, h
 
 def test_no_warm_up_when_turned_off(settings):
     settings.FRONTLINE_SEARCH_WARM = False
-    assert warmup.start_in_background() is False
+    assert warmup.start_in_background() is None
 
 
 def test_without_an_index_the_warm_up_says_so_in_one_line(settings, tmp_path, caplog):
@@ -68,9 +72,6 @@ def test_without_an_index_the_warm_up_says_so_in_one_line(settings, tmp_path, ca
 def test_each_request_hands_its_filled_reader_to_the_next(publish, publisher, home_agency):
     """Django's ASGI handler runs each request in a new thread; a reader left in a
     thread-local died with the thread, so every search opened the index from cold."""
-    from asgiref.testing import ApplicationCommunicator
-    from django.core.handlers.asgi import ASGIHandler
-
     publish(publisher, home_agency, "Border sample transport", "Carry the sample in a cool box.")
     engine_reader.drop_reader()
 
@@ -89,8 +90,6 @@ def test_each_request_hands_its_filled_reader_to_the_next(publish, publisher, ho
         await talk.wait(30)
         return start["status"], body["body"]
 
-    from asgiref.sync import async_to_sync
-
     status, body = async_to_sync(get)("/search/", b"q=sample")
     assert status == 200 and b"transport" in body
     (first,) = engine_reader._spare
@@ -106,16 +105,14 @@ def test_after_the_warm_up_the_long_lived_objects_are_frozen(
 ):
     """A full collection walked every object start-up made (95 ms at 20,000 SOPs, a
     pause each request in flight waited through); frozen, they are not walked."""
-    import gc
-
     publish(publisher, home_agency, "Border sample transport", "Carry the sample in a cool box.")
     engine_reader.drop_reader()
     settings.FRONTLINE_SEARCH_WARM = True
     monkeypatch.setattr(warmup, "_started", False)
     gc.unfreeze()
     try:
-        assert warmup.start_in_background() is True
-        (thread,) = [t for t in threading.enumerate() if t.name == "search-warm-up"]
+        thread = warmup.start_in_background()
+        assert thread is not None
         thread.join(timeout=120)
         assert gc.get_freeze_count() > 10000
         assert len(engine_reader._spare) == 1
