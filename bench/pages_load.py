@@ -7,10 +7,13 @@ Builds the data with ``bench/search.py``'s builder (bulk rows: --sops SOPs with 
 versions each cut from the real corpus, --experts experts in 40 agencies), rebuilds the
 index with ``manage.py search_rebuild``, makes one signed-in session for each of --users
 vetted members (each follows some procedures, has notifications from a published
-revision and owes acknowledgements of about ten of 30 major revisions), starts one
-daphne process on loopback (the embedded default's settings: DEBUG=1, in-memory channel
-layer, tasks eager), opens each page once (locust measures a warm process) and runs
-locust headless: --users people reading a random main page every 0.5-2 s for --seconds.
+revision and owes acknowledgements of about ten of 30 major revisions), starts daphne on
+loopback, opens each page once (locust measures a warm process) and runs locust headless:
+--users people reading a random main page every 0.5-2 s for --seconds.
+The web process has the embedded default's settings (DEBUG=1, in-memory channel layer,
+tasks eager), or with --production the deployed ones (DEBUG=0, collected static files,
+Redis); --processes N starts N daphne processes on one listening socket (``--fd``), the
+kernel handing each connection to one of them.
 Prints requests/s and p50/p95/max per page, and, as the floor measured in the same run,
 the same for ``/favicon.ico`` (a page that does no work: what daphne, the middleware and
 loopback cost on this machine).
@@ -25,6 +28,8 @@ import importlib.util
 import json
 import os
 import random
+import secrets
+import socket
 import subprocess
 import sys
 import tempfile
@@ -55,6 +60,18 @@ def parse_args():
     p.add_argument("--workdir", default="")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--reuse", action="store_true", help="load only: data left in --workdir")
+    p.add_argument(
+        "--production",
+        action="store_true",
+        help="DEBUG=0 as deployed: collected, hashed static files, Redis for the channel "
+        "layer, cache and tasks (BENCH_REDIS_URL, default redis://127.0.0.1:6379/13)",
+    )
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="daphne processes sharing one listening socket (more than one needs --production)",
+    )
     return p.parse_args()
 
 
@@ -164,35 +181,36 @@ def main():
             f"in {time.perf_counter() - started:.0f} s; workdir {workdir}",
             flush=True,
         )
+    if args.processes > 1 and not args.production:
+        raise SystemExit("--processes > 1 needs --production (the processes share Redis)")
+    env = server_env(args, workdir, plan_path)
     from django.db import connection
 
     connection.close()
-
-    port = common.free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "1",
-        "LOG_LEVEL": "WARNING",
-        "FRONTLINE_BENCH_PLAN": str(plan_path),
-    }
-    env.pop("REDIS_URL", None)
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "frontline.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    listener, port = listening_socket()
+    servers = [
+        subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/daphne"),
+                "--fd",
+                str(listener.fileno()),
+                "frontline.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            pass_fds=[listener.fileno()],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(args.processes)
+    ]
+    listener.close()  # the daphne processes hold it now
     try:
-        common.wait_for_port("127.0.0.1", port, 60, server)
-        warm_up(f"http://127.0.0.1:{port}", json.loads(plan_path.read_text()))
+        for server in servers:
+            common.wait_for_port("127.0.0.1", port, 60, server)
+        warm_up(
+            f"http://127.0.0.1:{port}", json.loads(Path(env["FRONTLINE_BENCH_PLAN"]).read_text())
+        )
         prefix = workdir / "locust"
         subprocess.run(
             [
@@ -221,18 +239,83 @@ def main():
             stderr=subprocess.DEVNULL,
         )
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # requests still queued: nothing left to measure
-            server.kill()
-            server.wait()
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # requests still queued: nothing left to measure
+                server.kill()
+                server.wait()
     print_table(prefix.with_name("locust_stats.csv"), args)
+
+
+def server_env(args, workdir: Path, plan_path: Path) -> dict:
+    """The web processes' environment: the embedded default's (DEBUG=1, in-memory channel
+    layer, eager tasks), or with --production the deployed one (docker-compose.yml's web:
+    DEBUG=0, static files collected and hashed, Redis). Plain HTTP on loopback, so no HTTPS
+    redirect; the session cookie is set by locust, not by a secure response."""
+    env = {**os.environ, "LOG_LEVEL": "WARNING", "FRONTLINE_BENCH_PLAN": str(plan_path)}
+    env.pop("REDIS_URL", None)
+    if not args.production:
+        return {**env, "DEBUG": "1"}
+    key = secrets.token_urlsafe(50)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=key,
+        FRONTLINE_BENCH_PLAN=str(sessions_signed_with(key, plan_path)),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        FRONTLINE_STATIC_ROOT=str(workdir / "static"),
+    )
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return env
+
+
+def sessions_signed_with(key: str, plan_path: Path) -> Path:
+    """The plan again with each person's session made anew under ``key``: a session and
+    its sign-in hash are signed with the secret key, so the development key's sessions are
+    signed out under production's."""
+    from django.conf import settings
+    from django.contrib.auth import SESSION_KEY, get_user_model
+    from django.contrib.sessions.models import Session
+
+    plan = json.loads(plan_path.read_text())
+    users = [int(Session.objects.get(pk=k).get_decoded()[SESSION_KEY]) for k in plan["sessions"]]
+    development_key, settings.SECRET_KEY = settings.SECRET_KEY, key
+    try:
+        by_pk = get_user_model().objects.in_bulk(users)
+        plan["sessions"] = [common.session_key(by_pk[pk]) for pk in users]
+    finally:
+        settings.SECRET_KEY = development_key
+    signed = plan_path.with_name("plan-production.json")
+    signed.write_text(json.dumps(plan))
+    return signed
+
+
+def listening_socket() -> tuple[socket.socket, int]:
+    """One socket on a free loopback port, inherited by every daphne process (``--fd``):
+    the kernel hands each new connection to one of them, as a balancer would."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1024)
+    listener.set_inheritable(True)
+    return listener, listener.getsockname()[1]
 
 
 def print_table(stats_csv: Path, args) -> None:
     rows = list(csv.DictReader(stats_csv.open()))
-    print(f"\n{args.users} users, {args.seconds} s, one daphne process; ms (locust's percentiles)")
+    mode = "DEBUG=0, Redis" if args.production else "the embedded default (DEBUG=1)"
+    print(
+        f"\n{args.users} users, {args.seconds} s, {args.processes} daphne process(es), {mode}; "
+        "ms (locust's percentiles)"
+    )
     print(
         f"{'page':<22} {'requests':>8} {'fails':>5} {'req/s':>6} {'p50':>5} {'p95':>5} {'max':>6}"
     )

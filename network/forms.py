@@ -3,33 +3,25 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
-from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from frontline.forms import LongSelect, any_of
+from frontline.forms import LongSelect, OneQueryChoiceField, OneQueryChoices, any_of
 from network.models import Agency, Country, Expert, Language, Membership, Region, Topic
 from network.verification import EMAIL_TAKEN, email_taken
 
 
-class ByLabelIterator(ModelChoiceIterator):
+class ByLabelIterator(OneQueryChoices):
     """Regions, countries, languages and topics are shown translated (their __str__), so
-    sort them by what the reader sees, not by the English name the database orders by."""
+    sort them by what the reader sees, not by the English name the database orders by.
+    The empty choice still comes first, before any query: Select.use_required_attribute()
+    only peeks at it."""
 
-    def __iter__(self):
-        # The empty choice first, before any query: Select.use_required_attribute() only
-        # peeks at it.
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        queryset = self.queryset
-        if not queryset._prefetch_related_lookups:
-            queryset = queryset.iterator()
-
+    def objects(self):
         def key(obj):
             label = str(self.field.label_from_instance(obj)).casefold().replace("ё", "е")
             return (getattr(obj, "kind", ""), label)  # topics: areas, then categories
 
-        for obj in sorted(queryset, key=key):
-            yield self.choice(obj)
+        return sorted(super().objects(), key=key)
 
 
 def by_label(field: forms.ModelChoiceField) -> forms.ModelChoiceField:
@@ -42,7 +34,7 @@ class SignUpForm(UserCreationForm):
     email = forms.EmailField(label=_("E-mail"))
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
-    agency = forms.ModelChoiceField(
+    agency = OneQueryChoiceField(
         label=_("Agency you work for"),
         queryset=Agency.objects.select_related("country").order_by("country__name", "name"),
         help_text=_("Its admins will vet your request before you see the network."),
@@ -133,7 +125,7 @@ class RoleForm(forms.Form):
 
 
 class JoinAgencyForm(forms.Form):
-    agency = forms.ModelChoiceField(
+    agency = OneQueryChoiceField(
         label=_("Agency"),
         queryset=Agency.objects.select_related("country").order_by("country__name", "name"),
     )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from frontline.forms import OneQueryChoiceField
 from network.models import Country, Region, Topic
 from notifications.models import Subscription
 
@@ -32,13 +33,13 @@ class FollowForm(forms.Form):
 class FollowAreaForm(forms.Form):
     """On the Following page: follow a topic, a country or a region (they have no page of their own with a button)."""
 
-    topic = forms.ModelChoiceField(
+    topic = OneQueryChoiceField(
         label=_("Topic"), queryset=Topic.objects.all(), required=False, empty_label=_("Choose…")
     )
-    country = forms.ModelChoiceField(
+    country = OneQueryChoiceField(
         label=_("Country"), queryset=Country.objects.all(), required=False, empty_label=_("Choose…")
     )
-    region = forms.ModelChoiceField(
+    region = OneQueryChoiceField(
         label=_("Region"), queryset=Region.objects.all(), required=False, empty_label=_("Choose…")
     )
 

@@ -126,3 +126,21 @@ def test_page_query_counts_do_not_grow_with_the_data(client, member, world):
     large = {name: _count(client, url) for name, url in urls.items()}
     grew = {name: (small[name], large[name]) for name in urls if large[name] > small[name]}
     assert not grew, f"queries (small network, 6x the rows) per page: {grew}"
+
+
+@pytest.mark.django_db
+def test_no_page_reads_through_a_server_side_cursor(client, member, world):
+    """A server-side cursor is three round trips (DECLARE, FETCH, CLOSE) where one query
+    does: Django's menus read their choices through one (frontline.forms.OneQueryChoices).
+    PostgreSQL only: SQLite has no such cursors, and CI runs on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        pytest.skip("server-side cursors are PostgreSQL's")
+    client.force_login(member)
+    declared = {}
+    for name, url in PAGES.items():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url(world)).status_code == 200
+        cursors = [q["sql"][:80] for q in queries if q["sql"].startswith("DECLARE")]
+        if cursors:
+            declared[name] = cursors
+    assert not declared, declared
