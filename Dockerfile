@@ -44,4 +44,5 @@ RUN DEBUG=0 ALLOWED_HOSTS=build \
 
 USER frontline
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "frontline.asgi:application"]
+ENV WEB_LISTEN=0.0.0.0:8000 WEB_PROCESSES=2
+CMD ["supervisord", "-c", "frontline/supervisord-web.conf"]

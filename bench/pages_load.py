@@ -12,8 +12,8 @@ loopback, opens each page once (locust measures a warm process) and runs locust 
 --users people reading a random main page every 0.5-2 s for --seconds.
 The web process has the embedded default's settings (DEBUG=1, in-memory channel layer,
 tasks eager), or with --production the deployed ones (DEBUG=0, collected static files,
-Redis); --processes N starts N daphne processes on one listening socket (``--fd``), the
-kernel handing each connection to one of them.
+Redis). The server is the deployed web service's: supervisord with
+frontline/supervisord-web.conf, --processes daphne processes on one socket.
 Prints requests/s and p50/p95/max per page, and, as the floor measured in the same run,
 the same for ``/favicon.ico`` (a page that does no work: what daphne, the middleware and
 loopback cost on this machine).
@@ -29,7 +29,6 @@ import json
 import os
 import random
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -187,27 +186,23 @@ def main():
     from django.db import connection
 
     connection.close()
-    listener, port = listening_socket()
-    servers = [
-        subprocess.Popen(
-            [
-                str(ROOT / ".venv/bin/daphne"),
-                "--fd",
-                str(listener.fileno()),
-                "frontline.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            pass_fds=[listener.fileno()],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(args.processes)
-    ]
-    listener.close()  # the daphne processes hold it now
+    # The deployed web service's arrangement: supervisord binds one socket and runs
+    # --processes daphne processes on it (frontline/supervisord-web.conf).
+    port = common.free_port()
+    env.update(
+        WEB_LISTEN=f"127.0.0.1:{port}",
+        WEB_PROCESSES=str(args.processes),
+        PATH=f"{ROOT / '.venv/bin'}{os.pathsep}{env.get('PATH', '')}",
+    )
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/supervisord"), "-c", str(ROOT / "frontline/supervisord-web.conf")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        for server in servers:
-            common.wait_for_port("127.0.0.1", port, 60, server)
+        common.wait_for_port("127.0.0.1", port, 60, server)
         warm_up(
             f"http://127.0.0.1:{port}", json.loads(Path(env["FRONTLINE_BENCH_PLAN"]).read_text())
         )
@@ -239,14 +234,12 @@ def main():
             stderr=subprocess.DEVNULL,
         )
     finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:  # requests still queued: nothing left to measure
-                server.kill()
-                server.wait()
+        server.terminate()  # supervisord stops its daphne processes, then itself
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # requests still queued: nothing left to measure
+            server.kill()
+            server.wait()
     print_table(prefix.with_name("locust_stats.csv"), args)
 
 
@@ -297,16 +290,6 @@ def sessions_signed_with(key: str, plan_path: Path) -> Path:
     signed = plan_path.with_name("plan-production.json")
     signed.write_text(json.dumps(plan))
     return signed
-
-
-def listening_socket() -> tuple[socket.socket, int]:
-    """One socket on a free loopback port, inherited by every daphne process (``--fd``):
-    the kernel hands each new connection to one of them, as a balancer would."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1024)
-    listener.set_inheritable(True)
-    return listener, listener.getsockname()[1]
 
 
 def print_table(stats_csv: Path, args) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import configparser
 import importlib
+import json
 import os
 import re
 import secrets
@@ -105,6 +107,19 @@ def _option(command: list[str], *names: str) -> str | None:
     return None
 
 
+def _web_program(conf: Path) -> list[str]:
+    """The daphne command of supervisord's web program, which must take the shared
+    socket as fd 0 (where supervisord's fcgi-program hands it)."""
+    parser = configparser.RawConfigParser()
+    parser.read(conf)
+    section = parser["fcgi-program:web"]
+    assert section["socket"] == "tcp://%(ENV_WEB_LISTEN)s"
+    assert section["numprocs"] == "%(ENV_WEB_PROCESSES)s"
+    command = section["command"].split()
+    assert _option(command, "--fd") == "0", command
+    return command
+
+
 def test_compose_has_every_service_with_volumes_and_health_checks():
     compose = _compose()
     services = compose["services"]
@@ -133,6 +148,11 @@ def test_compose_commands_name_things_that_exist():
         if not command or name in {"postgres", "redis"}:
             continue
         program = command[0]
+        if program == "supervisord":  # the web service: daphne processes on one socket
+            command = _web_program(ROOT / command[command.index("-c") + 1])
+            environment = service["environment"]
+            assert {"WEB_LISTEN", "WEB_PROCESSES"} <= set(environment), name
+            program = command[0]
         if program == "daphne":
             module, _, attr = command[-1].partition(":")
             assert getattr(importlib.import_module(module), attr) is not None, name
@@ -172,4 +192,7 @@ def test_dockerfile_copies_every_app_it_runs():
     local_apps = [a for a in settings.INSTALLED_APPS if (ROOT / a).is_dir()]
     for app in local_apps:
         assert f"COPY {app} ./{app}" in dockerfile, app
-    assert "collectstatic" in dockerfile and "frontline.asgi:application" in dockerfile
+    assert "collectstatic" in dockerfile
+    command = json.loads(re.search(r"^CMD (.+)$", dockerfile, re.M).group(1))
+    assert command[0] == "supervisord" and (ROOT / command[-1]).is_file()
+    assert _web_program(ROOT / command[-1])[-1] == "frontline.asgi:application"
