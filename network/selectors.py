@@ -57,7 +57,7 @@ def agency_members(*, agency: Agency) -> QuerySet[Membership]:
     return (
         agency.memberships.filter(status=Membership.Status.APPROVED)
         .select_related("expert", "expert__country")
-        .order_by("expert__full_name")
+        .order_by("expert__full_name", "pk")
     )
 
 

@@ -31,6 +31,7 @@ from sops.forms import (
     SOPFilterForm,
     TranslationLinkForm,
 )
+from sops.listing import RowsByAgency
 from sops.models import SOP, AgencyPolicy, SOPVersion
 from sops.permissions import can_edit_sop, can_publish_sop, can_view_sop
 from sops.rendered_diff import rendered_diff
@@ -81,7 +82,7 @@ def standing(user, sop: SOP) -> dict:
 def sop_list(request):
     form = SOPFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    sops = selectors.sop_list(user=request.user, filters=filters)
+    sops = RowsByAgency(selectors.sop_list(user=request.user, filters=filters))
     page = Paginator(sops, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

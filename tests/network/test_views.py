@@ -296,3 +296,21 @@ def test_staff_without_an_expert_profile_get_an_account_page_not_the_admin(clien
     assert response.status_code == 200
     page = response.content.decode()
     assert 'data-testid="staff-profile"' in page and reverse("admin:index") in page
+
+
+def test_agency_page_lists_its_members_a_page_at_a_time(client_for, member, home_agency):
+    from network.views import MEMBERS_PAGE_SIZE
+
+    for i in range(MEMBERS_PAGE_SIZE + 2):
+        factories.expert(agency=home_agency, full_name=f"Member {i:03d}")
+    client = client_for(member)
+    first = client.get(home_agency.get_absolute_url())
+    second = client.get(home_agency.get_absolute_url() + "?page=2")
+    listed = [m.expert.full_name for m in first.context["members"]]
+    rest = [m.expert.full_name for m in second.context["members"]]
+    assert len(listed) == MEMBERS_PAGE_SIZE
+    assert not set(listed) & set(rest)
+    everyone = Membership.objects.filter(agency=home_agency, status=Membership.Status.APPROVED)
+    assert sorted(listed + rest) == sorted(everyone.values_list("expert__full_name", flat=True))
+    assert 'rel="next"' in first.content.decode()
+    assert 'rel="prev"' in second.content.decode()
