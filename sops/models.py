@@ -189,6 +189,13 @@ class SOPVersion(models.Model):
             # "Has this SOP readable text / an open draft?" from the index alone: lists ask
             # it of every visible SOP, and the table's rows carry the whole body.
             models.Index(fields=["sop", "status"], name="sopversion_sop_status"),
+            # Home's "what do I still owe?" starts from the major revisions: a few of the
+            # library's versions, which without this it found by reading all of them.
+            models.Index(
+                fields=["sop", "major", "minor"],
+                condition=Q(change_kind="major", major__isnull=False),
+                name="sopversion_major_revisions",
+            ),
         ]
         verbose_name = _("SOP version")
         verbose_name_plural = _("SOP versions")

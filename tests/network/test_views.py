@@ -314,3 +314,14 @@ def test_agency_page_lists_its_members_a_page_at_a_time(client_for, member, home
     assert sorted(listed + rest) == sorted(everyone.values_list("expert__full_name", flat=True))
     assert 'rel="next"' in first.content.decode()
     assert 'rel="prev"' in second.content.decode()
+
+
+def test_an_expert_of_two_agencies_is_listed_once(client_for, member, directory, other_agency):
+    Membership.objects.create(
+        expert=directory["bojan"], agency=other_agency, status=Membership.Status.APPROVED
+    )
+    client = client_for(member)
+    assert names(client.get(reverse("network:experts"))).count("Bojan Đorđević") == 1
+    by_agency = client.get(reverse("network:experts") + "?agency=other-agency")
+    assert names(by_agency).count("Bojan Đorđević") == 1
+    assert by_agency.context["page"].paginator.count == len(names(by_agency))
