@@ -6,7 +6,9 @@ BM25F needs, the spelling lexicon and the stemmers: over a second at 20,000 SOPs
 web process (``frontline.asgi``) starts ``start_in_background`` once; its thread runs
 searches of each kind as an anonymous visitor, so the process-wide caches fill, then
 hands its reader, filled, to the first request thread (``engine.reader.offer_reader``).
-A request arriving meanwhile waits for the warm-up rather than repeating it from cold.
+A request arriving meanwhile waits for the warm-up rather than repeating it from cold,
+but only for the search the warm-up is running: the warm-up then stops and hands its
+reader over as it is (what it did not fill fills on first use, as it would have cold).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from functools import partial
 
 from django.conf import settings
 
@@ -44,19 +47,21 @@ def warm_up() -> float:
 
     started = time.monotonic()
     engine_reader.warming_here()
+    anonymous = AnonymousUser()
+    searches = [
+        *(partial(service.search, user=anonymous, text=t, highlight=True) for t in WARM_TEXTS),
+        partial(service.autocomplete, user=anonymous, text="proc"),
+    ]
     try:
         reader = engine_reader.get_reader()
-        for fieldname in FACET_FIELDS.values():
+        for fieldname in (*FACET_FIELDS.values(), "visibility", "allowed"):
             for value in reader.values(fieldname):
                 reader.docset(fieldname, value)
-        for value in reader.values("visibility"):
-            reader.docset("visibility", value)
-        for value in reader.values("allowed"):
-            reader.docset("allowed", value)
-        anonymous = AnonymousUser()
-        for text in WARM_TEXTS:
-            service.search(user=anonymous, text=text, highlight=True)
-        service.autocomplete(user=anonymous, text="proc")
+        for done, run in enumerate(searches):
+            if engine_reader.reader_wanted():
+                log.info("search warm-up handed over after %d of %d searches", done, len(searches))
+                break
+            run()
         for name in ("search/search.html", "search/_results.html"):
             get_template(name)
     except IndexUnavailable as exc:  # no index yet: the first search builds or reports it

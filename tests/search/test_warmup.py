@@ -51,6 +51,48 @@ def test_the_warm_up_does_not_wait_for_itself(monkeypatch, publish, publisher, h
     engine_reader.drop_reader()
 
 
+def test_a_search_arriving_meanwhile_waits_only_for_the_warm_ups_current_search(
+    monkeypatch, publish, publisher, home_agency, caplog
+):
+    """A search sent as the process opened its port waited for the whole warm-up (1.4 s
+    at 20,000 SOPs, against 0.5 s cold); now the warm-up hands its reader over after the
+    search it is running."""
+    from search import service
+
+    publish(publisher, home_agency, "Border sample transport", "Carry the sample in a cool box.")
+    engine_reader.drop_reader()
+    in_first, go_on, ran = threading.Event(), threading.Event(), []
+    real_search = service.search
+
+    def first_one_held(**kwargs):
+        ran.append(kwargs["text"])
+        if len(ran) == 1:
+            in_first.set()
+            go_on.wait(30)
+        return real_search(**kwargs)
+
+    monkeypatch.setattr(service, "search", first_one_held)
+    engine_reader.warming_started()
+    warming = threading.Thread(target=warmup.warm_up, daemon=True)
+    got = []
+    with caplog.at_level("INFO", logger="search.warmup"):
+        warming.start()
+        assert in_first.wait(30)
+        request = threading.Thread(target=lambda: got.append(engine_reader.get_reader()))
+        request.start()
+        while not engine_reader.reader_wanted():
+            request.join(0.01)
+        go_on.set()
+        request.join(30)
+        warming.join(30)
+    assert ran == [warmup.WARM_TEXTS[0]]
+    (reader,) = got
+    assert reader.cache  # the warm-up's: its visibility and facet sets are filled
+    assert engine_reader._spare == []
+    assert any("handed over after 1 of" in r.getMessage() for r in caplog.records)
+    reader.close()
+
+
 def test_no_warm_up_when_turned_off(settings):
     settings.FRONTLINE_SEARCH_WARM = False
     assert warmup.start_in_background() is None
