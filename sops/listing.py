@@ -17,6 +17,7 @@ from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.utils.functional import cached_property
 
 from network.models import Agency
+from sops.selectors import LIST_ORDER
 
 
 class RowsByAgency:
@@ -24,6 +25,9 @@ class RowsByAgency:
     ``count()`` and a slice)."""
 
     def __init__(self, queryset: QuerySet):
+        # The grouping below is this order's; another would be paginated wrongly, quietly.
+        if tuple(queryset.query.order_by) != LIST_ORDER:
+            raise ValueError(f"RowsByAgency reads the list's order {LIST_ORDER}")
         self.queryset = queryset
 
     @cached_property

@@ -39,6 +39,11 @@ def findable_sops(user) -> QuerySet[SOP]:
     return qs.filter(visible_sops_q(user)).filter(Q(has_text=True) | Q(agency__in=editing))
 
 
+# The list's order (page and API). ``sops.listing.RowsByAgency`` reads pages in it agency by
+# agency, and refuses a queryset in any other.
+LIST_ORDER = ("agency__country__name", "agency__name", "reference", "pk")
+
+
 def sop_list(*, user, filters: dict) -> QuerySet[SOP]:
     """The filtered list (page and API): each row's agency, language, current version, topics.
 
@@ -80,7 +85,7 @@ def sop_list(*, user, filters: dict) -> QuerySet[SOP]:
     return (
         qs.select_related("agency", "agency__country", "language")
         .prefetch_related("current_version", "topics", "countries")
-        .order_by("agency__country__name", "agency__name", "reference", "pk")
+        .order_by(*LIST_ORDER)
     )
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from frontline.forms import LongSelect
 from network.models import TIMEZONE_CHOICES, Expert, Membership
+from network.views import MEMBERS_PAGE_SIZE
 from tests import factories
 
 
@@ -299,8 +300,6 @@ def test_staff_without_an_expert_profile_get_an_account_page_not_the_admin(clien
 
 
 def test_agency_page_lists_its_members_a_page_at_a_time(client_for, member, home_agency):
-    from network.views import MEMBERS_PAGE_SIZE
-
     for i in range(MEMBERS_PAGE_SIZE + 2):
         factories.expert(agency=home_agency, full_name=f"Member {i:03d}")
     client = client_for(member)

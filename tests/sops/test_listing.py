@@ -61,3 +61,8 @@ def test_a_page_past_the_end_is_empty_and_rows_keep_what_the_page_shows(listed, 
     first = rows[0:1][0]
     assert (first.reference, first.agency.country.name) == ("P-2", "Albania")
     assert first.has_open_draft is False and first.current_version.number == "1.0"
+
+
+def test_a_queryset_in_another_order_is_refused(member):
+    with pytest.raises(ValueError):
+        RowsByAgency(selectors.sop_list(user=member, filters={}).order_by("title"))
