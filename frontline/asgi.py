@@ -16,11 +16,12 @@ from frontline.daphne_bodies import leave_bodies_to_the_app  # noqa: E402
 from frontline.request_size import RequestSizeLimit  # noqa: E402
 from frontline.routing import websocket_urlpatterns  # noqa: E402
 from frontline.websocket_origin import SameOriginValidator  # noqa: E402
-from search.warmup import start_in_background  # noqa: E402
+from search.warmup import warm_before_serving  # noqa: E402
 
 leave_bodies_to_the_app()
-# The first search must not pay for opening the index and filling its caches.
-start_in_background()
+# The first search must not pay for opening the index and filling its caches: warmed
+# here, while daphne imports the application, before it listens.
+warm_before_serving()
 
 application = ProtocolTypeRouter(
     {

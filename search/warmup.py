@@ -1,14 +1,14 @@
-"""Warm a web process's search at start, off the request path.
+"""Warm a web process's search at start, before it serves, off the request path.
 
 A fresh process's first search used to open the index and read, from disk, the
 document sets of the visibility filter and of every facet value, the field lengths
 BM25F needs, the spelling lexicon and the stemmers: over a second at 20,000 SOPs. The
-web process (``frontline.asgi``) starts ``start_in_background`` once; its thread runs
-searches of each kind as an anonymous visitor, so the process-wide caches fill, then
-hands its reader, filled, to the first request thread (``engine.reader.offer_reader``).
-A request arriving meanwhile waits for the warm-up rather than repeating it from cold,
-but only for the search the warm-up is running: the warm-up then stops and hands its
-reader over as it is (what it did not fill fills on first use, as it would have cold).
+web process (``frontline.asgi``) calls ``warm_before_serving`` once, while daphne
+imports the application and before it listens: it runs searches of each kind as an
+anonymous visitor, so the process-wide caches fill, and leaves its reader, filled, for
+the first request thread (``engine.reader.release_reader``). It used to run in a thread
+beside the open port; a search sent as the port opened then waited for the warm-up's
+current search and paid its own one-time costs too (465 ms, against 377 ms cold).
 """
 
 from __future__ import annotations
@@ -46,58 +46,45 @@ def warm_up() -> float:
     from search.schema import FACET_FIELDS
 
     started = time.monotonic()
-    engine_reader.warming_here()
     anonymous = AnonymousUser()
     searches = [
         *(partial(service.search, user=anonymous, text=t, highlight=True) for t in WARM_TEXTS),
         partial(service.autocomplete, user=anonymous, text="proc"),
     ]
     try:
-        # The templates first: compiling them (84 ms) is done even when a request cuts
-        # the searches short, which it would otherwise pay itself.
+        # The search page's templates: compiling them took a first request 84 ms.
         for name in ("search/search.html", "search/_results.html"):
             get_template(name)
         reader = engine_reader.get_reader()
         for fieldname in (*FACET_FIELDS.values(), "visibility", "allowed"):
             for value in reader.values(fieldname):
                 reader.docset(fieldname, value)
-        for done, run in enumerate(searches):
-            if engine_reader.reader_wanted():
-                log.info("search warm-up handed over after %d of %d searches", done, len(searches))
-                break
+        for run in searches:
             run()
     except IndexUnavailable as exc:  # no index yet: the first search builds or reports it
         log.info("search warm-up skipped: %s", exc)
     except Exception:  # a warm-up must never stop the process; searches report it
         log.warning("search warm-up failed", exc_info=True)
     finally:
-        engine_reader.offer_reader()
+        engine_reader.release_reader()
         connection.close()
     return time.monotonic() - started
 
 
-def start_in_background() -> threading.Thread | None:
-    """Start the warm-up thread once per process (if ``FRONTLINE_SEARCH_WARM``); returns
-    it, or None when it is off or already started."""
+def warm_before_serving() -> bool:
+    """Warm this process once (if ``FRONTLINE_SEARCH_WARM``), then freeze what start-up
+    made long-lived; returns whether it warmed."""
     global _started
     if not getattr(settings, "FRONTLINE_SEARCH_WARM", True):
-        return None
+        return False
     with _lock:
         if _started:
-            return None
+            return False
         _started = True
-    from search.engine import reader as engine_reader
+    from frontline.gc_freeze import freeze_long_lived
 
-    engine_reader.warming_started()
-
-    def run():
-        from frontline.gc_freeze import freeze_long_lived
-
-        seconds = warm_up()
-        # What the warm-up filled lives as long as the process: out of the collector's walk.
-        frozen = freeze_long_lived()
-        log.info("search warmed up in %.2f s; %d long-lived objects frozen", seconds, frozen)
-
-    thread = threading.Thread(target=run, name="search-warm-up", daemon=True)
-    thread.start()
-    return thread
+    seconds = warm_up()
+    # What the warm-up filled lives as long as the process: out of the collector's walk.
+    frozen = freeze_long_lived()
+    log.info("search warmed up in %.2f s; %d long-lived objects frozen", seconds, frozen)
+    return True

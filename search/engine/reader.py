@@ -164,31 +164,6 @@ def get_reader() -> Reader:
 _spare: list[Reader] = []
 MAX_SPARE = 4
 _spare_lock = threading.Lock()
-# Clear while a warm-up runs: a thread needing a reader waits for it (up to WARM_WAIT
-# seconds) rather than opening and filling a second one from cold.
-_not_warming = threading.Event()
-_not_warming.set()
-WARM_WAIT = 5.0
-# Set by a thread that waits for the warm-up's reader: the warm-up hands it over after
-# the step it is in, not after them all (a search sent as the process opened its port
-# waited for the whole warm-up, 1.4 s at 20,000 SOPs, where cold it took 0.5 s).
-_wanted = threading.Event()
-
-
-def warming_started() -> None:
-    _wanted.clear()
-    _not_warming.clear()
-
-
-def reader_wanted() -> bool:
-    """Whether a thread is waiting for the running warm-up's reader."""
-    return _wanted.is_set()
-
-
-def warming_here() -> None:
-    """Called by the warm-up thread itself: it opens its reader without waiting for the
-    warm-up (its own; it waited the whole ``WARM_WAIT`` for itself before)."""
-    _local.warming = True
 
 
 def release_reader(**_signal) -> None:
@@ -205,18 +180,7 @@ def release_reader(**_signal) -> None:
     reader.close()
 
 
-def offer_reader() -> None:
-    """Hand this thread's reader on at the end of a warm-up, and let threads waiting
-    for it go on."""
-    release_reader()
-    _local.warming = False
-    _not_warming.set()
-
-
 def _take_spare(path, build) -> Reader | None:
-    if not getattr(_local, "warming", False) and not _not_warming.is_set():
-        _wanted.set()
-        _not_warming.wait(WARM_WAIT)
     with _spare_lock:
         while _spare:
             reader = _spare.pop()

@@ -1,6 +1,6 @@
-"""The web process's warm-up at start (search/warmup.py): it opens the index and fills
-the caches in its own thread, then hands that reader to the first thread that
-searches, which so starts warm instead of from cold."""
+"""The web process's warm-up at start (search/warmup.py): before the process serves, it
+opens the index and fills the caches, then leaves that reader for the first thread
+that searches, which so starts warm instead of from cold."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def test_the_first_search_gets_the_reader_the_warm_up_filled(
 ):
     publish(publisher, home_agency, "Border sample transport", "Carry the sample in a cool box.")
     engine_reader.drop_reader()
-    engine_reader.warming_started()
+    # In a thread of its own: it closes its database connection, which here is the test's.
     thread = threading.Thread(target=warmup.warm_up)
     thread.start()
     thread.join()
@@ -34,75 +34,18 @@ def test_the_first_search_gets_the_reader_the_warm_up_filled(
     assert titles(search(member, "sample transport")) == ["Border sample transport"]
     assert engine_reader.get_reader() is warmed
     assert engine_reader._spare == []
-
-
-def test_the_warm_up_does_not_wait_for_itself(monkeypatch, publish, publisher, home_agency):
-    """Requests wait for a running warm-up; the warm-up thread itself must not (it did,
-    for the whole wait, so a 20,000-SOP process was warm after 6.4 s instead of 1.4 s)."""
-    publish(publisher, home_agency, "Border sample transport", "Carry the sample in a cool box.")
-    monkeypatch.setattr(engine_reader, "WARM_WAIT", 300.0)
     engine_reader.drop_reader()
-    engine_reader.warming_started()
-    thread = threading.Thread(target=warmup.warm_up, daemon=True)
-    thread.start()
-    thread.join(timeout=120)
-    assert not thread.is_alive(), "the warm-up waited for itself"
-    assert engine_reader._not_warming.is_set()
-    engine_reader.drop_reader()
-
-
-def test_a_search_arriving_meanwhile_waits_only_for_the_warm_ups_current_search(
-    monkeypatch, publish, publisher, home_agency, caplog
-):
-    """A search sent as the process opened its port waited for the whole warm-up (1.4 s
-    at 20,000 SOPs, against 0.5 s cold); now the warm-up hands its reader over after the
-    search it is running."""
-    from search import service
-
-    publish(publisher, home_agency, "Border sample transport", "Carry the sample in a cool box.")
-    engine_reader.drop_reader()
-    in_first, go_on, ran = threading.Event(), threading.Event(), []
-    real_search = service.search
-
-    def first_one_held(**kwargs):
-        ran.append(kwargs["text"])
-        if len(ran) == 1:
-            in_first.set()
-            go_on.wait(30)
-        return real_search(**kwargs)
-
-    monkeypatch.setattr(service, "search", first_one_held)
-    engine_reader.warming_started()
-    warming = threading.Thread(target=warmup.warm_up, daemon=True)
-    got = []
-    with caplog.at_level("INFO", logger="search.warmup"):
-        warming.start()
-        assert in_first.wait(30)
-        request = threading.Thread(target=lambda: got.append(engine_reader.get_reader()))
-        request.start()
-        while not engine_reader.reader_wanted():
-            request.join(0.01)
-        go_on.set()
-        request.join(30)
-        warming.join(30)
-    assert ran == [warmup.WARM_TEXTS[0]]
-    (reader,) = got
-    assert reader.cache  # the warm-up's: its visibility and facet sets are filled
-    assert engine_reader._spare == []
-    assert any("handed over after 1 of" in r.getMessage() for r in caplog.records)
-    reader.close()
 
 
 def test_no_warm_up_when_turned_off(settings):
     settings.FRONTLINE_SEARCH_WARM = False
-    assert warmup.start_in_background() is None
+    assert warmup.warm_before_serving() is False
 
 
 def test_without_an_index_the_warm_up_says_so_in_one_line(settings, tmp_path, caplog):
     """A fresh install has no index yet: no traceback, and the first search still builds it."""
     settings.FRONTLINE_INDEX_DIR = str(tmp_path / "none-yet")
     engine_reader.drop_reader()
-    engine_reader.warming_started()
     with caplog.at_level("INFO", logger="search.warmup"):
         warmup.warm_up()
     (record,) = [r for r in caplog.records if r.name == "search.warmup"]
@@ -153,11 +96,34 @@ def test_after_the_warm_up_the_long_lived_objects_are_frozen(
     monkeypatch.setattr(warmup, "_started", False)
     gc.unfreeze()
     try:
-        thread = warmup.start_in_background()
-        assert thread is not None
-        thread.join(timeout=120)
+        assert warmup.warm_before_serving() is True
         assert gc.get_freeze_count() > 10000
+        assert warmup.warm_before_serving() is False  # once per process
         assert len(engine_reader._spare) == 1
     finally:
         gc.unfreeze()
         engine_reader.drop_reader()
+
+
+def test_importing_the_web_application_warms_before_it_serves(tmp_path):
+    """daphne imports ``frontline.asgi`` before it listens: the warm-up must be done by
+    then, not running beside an open port (a search sent at once waited for it)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "FRONTLINE_SEARCH_WARM": "1",
+        "FRONTLINE_INDEX_DIR": str(tmp_path / "index"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "LOG_LEVEL": "INFO",
+    }
+    env.pop("REDIS_URL", None)
+    code = "import frontline.asgi, gc; print('frozen', gc.get_freeze_count())"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "search warmed up in" in done.stderr + done.stdout
+    assert int(done.stdout.split("frozen ")[1]) > 10000
