@@ -9,10 +9,11 @@ Starts daphne (``frontline.asgi``, as ``make run`` does) on the database and ind
 that has answered before: the floor). Each start is done with the warm-up at start
 turned off (``FRONTLINE_SEARCH_WARM=0``: the peer, what the first search cost before)
 and on, alternating, ``--rounds`` times each. With the warm-up on, the first search is
-sent once the process logs that its warm-up is done (how long that took from the port
-opening is printed); with it off, after the same wait, so both processes were idle
-alike; and, in the "at once" column, a start where the search is sent the moment the
-port accepts (it then waits for the warm-up still running).
+sent once the process logs that its warm-up is done (how long that took after the port
+opened is printed: the warm-up now runs before daphne listens, so about 0); with it off,
+after the same wait, so both processes were idle alike; and, in the "at once" column, a
+start where the search is sent the moment the port accepts. "port open s" is how long
+the start took until the port accepted, the warm-up included.
 """
 
 from __future__ import annotations
