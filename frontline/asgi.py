@@ -2,10 +2,11 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontline.settings")
-django_asgi_app = get_asgi_application()
+from frontline import asgi_handler  # noqa: E402
+
+# Django's handler, its middleware chain in one thread hop per request (asgi_handler.py).
+django_asgi_app = asgi_handler.application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

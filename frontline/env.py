@@ -17,6 +17,18 @@ def env_bool(environ: dict, name: str, default: bool) -> bool:
     return value.strip().lower() in TRUE_WORDS
 
 
+def env_count(environ: dict, name: str, default: int) -> int:
+    """A whole number of 0 or more, or a start-up error that names the variable."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    value = environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    if not value.strip().isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more, not {value!r}")
+    return int(value)
+
+
 def env_list(environ: dict, name: str, default: list[str]) -> list[str]:
     value = environ.get(name)
     if not value:

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from frontline.env import email_settings, env_bool, env_list
+from frontline.env import email_settings, env_bool, env_count, env_list
 from frontline.headers import CONTENT_SECURITY_POLICY  # noqa: F401 (a setting)
 from frontline.production import (
     DEVELOPMENT_SECRET_KEY,
@@ -217,6 +217,8 @@ FRONTLINE_INDEX_DIR = Path(os.environ.get("FRONTLINE_INDEX_DIR", VAR_DIR / "inde
 FRONTLINE_SEARCH_BROADCAST = env_bool(os.environ, "FRONTLINE_SEARCH_BROADCAST", False)
 # The web process (frontline/asgi.py) warms its search caches at start (search/warmup.py).
 FRONTLINE_SEARCH_WARM = env_bool(os.environ, "FRONTLINE_SEARCH_WARM", True)
+# Requests one web process runs at once; the rest wait their turn (frontline/asgi_handler.py).
+FRONTLINE_REQUESTS_AT_ONCE = env_count(os.environ, "FRONTLINE_REQUESTS_AT_ONCE", 2)
 
 vars().update(email_settings(os.environ.get("EMAIL_URL")))
 # Absolute links in e-mails (notification links, unsubscribe) and webhook payloads.
