@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontline.settings")
 from frontline import asgi_handler  # noqa: E402
 
-# Django's handler, its middleware chain in one thread hop per request (asgi_handler.py).
+# Django's handler: middleware in one thread hop, a few requests at a time (asgi_handler.py).
 django_asgi_app = asgi_handler.application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

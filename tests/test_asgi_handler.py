@@ -7,7 +7,6 @@ import time
 
 import pytest
 from asgiref.sync import async_to_sync, iscoroutinefunction
-from asgiref.testing import ApplicationCommunicator
 from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.asgi import ASGIHandler
 from django.http import HttpResponse
@@ -16,6 +15,7 @@ from django.urls import path
 from frontline.asgi import application, django_asgi_app
 from frontline.asgi_handler import OneThreadASGIHandler
 from frontline.env import env_count
+from tests import asgi_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,44 +27,8 @@ def test_the_web_process_builds_its_chain_sync():
     assert not iscoroutinefunction(django_asgi_app._middleware_chain)
 
 
-def _scope(path: str) -> dict:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 40000),
-        "server": ("testserver", 80),
-    }
-
-
-def _get(path: str) -> tuple[int, dict, bytes]:
-    return async_to_sync(_get_async)(path)
-
-
-async def _get_async(path: str) -> tuple[int, dict, bytes]:
-    communicator = ApplicationCommunicator(application, _scope(path))
-    await communicator.send_input({"type": "http.request", "body": b""})
-    start = await communicator.receive_output(10)
-    body = b""
-    while True:
-        message = await communicator.receive_output(10)
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            break
-    await communicator.wait(10)
-    headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
-    return start["status"], headers, body
-
-
 def test_a_page_passes_through_every_middleware_and_its_view():
-    status, headers, body = _get("/accounts/login/")
+    status, headers, body = asgi_client.get(application, "/accounts/login/")
     assert status == 200
     assert "content-security-policy" in headers  # csp, near the top of the chain
     assert headers["x-frame-options"] == "DENY"  # clickjacking, near the bottom
@@ -75,24 +39,28 @@ def test_a_page_passes_through_every_middleware_and_its_view():
 def test_a_missing_page_gets_the_sites_error_page(path):
     # The first from URL resolving (handler404), the second raised by a view and turned
     # into the page by the innermost middleware (ErrorPageMiddleware).
-    status, headers, body = _get(path)
+    status, headers, body = asgi_client.get(application, path)
     assert status == 404
     assert b'data-testid="error-page"' in body
     assert headers["x-frame-options"] == "DENY"
 
 
-# A view that holds its turn a moment and counts how many run at the same time; this
-# module is the URLconf of the tests below.
-_running = {"now": 0, "most": 0}
-_lock = threading.Lock()
+# A view that counts how many run at the same time; this module is the URLconf of the
+# tests below. Each holds its turn until as many as the test expects run together (at
+# most 5 s, so a slow machine does not make a lone thread look like the limit), and at
+# least 0.1 s, so a request the limit should have held back has time to come in.
+_running = {"now": 0, "most": 0, "expected": 0}
+_changed = threading.Condition()
 
 
 def _slow_view(request):
-    with _lock:
+    with _changed:
         _running["now"] += 1
         _running["most"] = max(_running["most"], _running["now"])
-    time.sleep(0.05)
-    with _lock:
+        _changed.notify_all()
+        _changed.wait_for(lambda: _running["now"] >= _running["expected"], timeout=5)
+    time.sleep(0.1)
+    with _changed:
         _running["now"] -= 1
     return HttpResponse("done")
 
@@ -103,18 +71,14 @@ urlpatterns = [path("slow/", _slow_view)]
 @pytest.mark.parametrize("at_once", [1, 2, 0])
 def test_a_process_runs_at_most_its_turns_of_requests_at_once(at_once, settings):
     settings.ROOT_URLCONF = __name__
-    _running.update(now=0, most=0)
+    _running.update(now=0, most=0, expected=at_once or 6)
     handler = OneThreadASGIHandler(at_once=at_once)
 
-    async def one():
-        communicator = ApplicationCommunicator(handler, _scope("/slow/"))
-        await communicator.send_input({"type": "http.request", "body": b""})
-        start = await communicator.receive_output(10)
-        await communicator.receive_output(10)
-        return start["status"]
-
     async def six():
-        return await asyncio.gather(*(one() for _ in range(6)))
+        answers = await asyncio.gather(
+            *(asgi_client.get_async(handler, "/slow/") for _ in range(6))
+        )
+        return [status for status, _headers, _body in answers]
 
     statuses = async_to_sync(six)()
     assert statuses == [200] * 6  # every request answered, none refused

@@ -8,12 +8,11 @@ import gc
 import threading
 
 import pytest
-from asgiref.sync import async_to_sync
-from asgiref.testing import ApplicationCommunicator
-from django.core.handlers.asgi import ASGIHandler
 
+from frontline.asgi import django_asgi_app
 from search import warmup
 from search.engine import reader as engine_reader
+from tests import asgi_client
 from tests.search.conftest import search, titles
 
 pytestmark = pytest.mark.django_db
@@ -55,30 +54,15 @@ def test_without_an_index_the_warm_up_says_so_in_one_line(settings, tmp_path, ca
 
 @pytest.mark.django_db(transaction=True)
 def test_each_request_hands_its_filled_reader_to_the_next(publish, publisher, home_agency):
-    """Django's ASGI handler runs each request in a new thread; a reader left in a
+    """The web process's ASGI handler runs each request in a new thread; a reader left in a
     thread-local died with the thread, so every search opened the index from cold."""
     publish(publisher, home_agency, "Border sample transport", "Carry the sample in a cool box.")
     engine_reader.drop_reader()
 
-    async def get(path, query):
-        scope = {
-            "type": "http",
-            "method": "GET",
-            "path": path,
-            "query_string": query,
-            "headers": [(b"host", b"testserver")],
-        }
-        talk = ApplicationCommunicator(ASGIHandler(), scope)
-        await talk.send_input({"type": "http.request", "body": b""})
-        start = await talk.receive_output(30)
-        body = await talk.receive_output(30)
-        await talk.wait(30)
-        return start["status"], body["body"]
-
-    status, body = async_to_sync(get)("/search/", b"q=sample")
+    status, _headers, body = asgi_client.get(django_asgi_app, "/search/", b"q=sample")
     assert status == 200 and b"transport" in body
     (first,) = engine_reader._spare
-    status, body = async_to_sync(get)("/search/", b"q=cool+box")
+    status, _headers, body = asgi_client.get(django_asgi_app, "/search/", b"q=cool+box")
     assert status == 200 and b"transport" in body
     assert engine_reader._spare == [first]
     engine_reader.drop_reader()
